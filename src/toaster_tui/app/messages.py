@@ -1,0 +1,81 @@
+"""Messages that workers post back to the event loop.
+
+Workers never touch widgets: they finish their blocking work, then post one
+of these; the handler (on the app or the main screen) updates the widgets.
+"""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+from toaster_tui.app.data import SidebarData
+from toaster_tui.models import ArticleDetail, Config
+from toaster_tui.update import FeedOutcome, RefreshReport
+
+__all__ = [
+    "ArticleLoaded",
+    "ConfigFailed",
+    "ConfigLoaded",
+    "RefreshFinished",
+    "RefreshProgress",
+    "SidebarLoaded",
+    "Stamp",
+]
+
+Stamp = tuple[int, int]
+"""(mtime_ns, size) of config.toml as it was read."""
+
+
+class ConfigLoaded(Message):
+    """config.toml was read, validated and synced into the cache."""
+
+    def __init__(self, config: Config, stamp: Stamp | None) -> None:
+        super().__init__()
+        self.config = config
+        self.stamp = stamp
+
+
+class ConfigFailed(Message):
+    """config.toml does not parse or validate; the last good config stays."""
+
+    def __init__(self, error: str, stamp: Stamp | None) -> None:
+        super().__init__()
+        self.error = error
+        """Exactly `path:line:col: message`."""
+        self.stamp = stamp
+
+
+class SidebarLoaded(Message):
+    """Feeds, their status and the unread counts, freshly queried."""
+
+    def __init__(self, data: SidebarData) -> None:
+        super().__init__()
+        self.data = data
+
+
+class ArticleLoaded(Message):
+    """The reader's article with its summary, quotes, body and related list."""
+
+    def __init__(self, article_id: int, detail: ArticleDetail | None) -> None:
+        super().__init__()
+        self.article_id = article_id
+        self.detail = detail
+
+
+class RefreshProgress(Message):
+    """One more feed of a running refresh is done."""
+
+    def __init__(self, done: int, total: int, outcome: FeedOutcome) -> None:
+        super().__init__()
+        self.done = done
+        self.total = total
+        self.outcome = outcome
+
+
+class RefreshFinished(Message):
+    """A refresh ended: its report, or why it could not run."""
+
+    def __init__(self, report: RefreshReport | None, error: str | None = None) -> None:
+        super().__init__()
+        self.report = report
+        self.error = error

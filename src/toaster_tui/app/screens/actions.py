@@ -1,0 +1,139 @@
+"""The feed keys of the main screen: refresh, add, move, remove, errors.
+
+A base class of MainScreen, kept apart so each module stays one readable
+size. Config edits go through config_edit in a thread worker; the app then
+re-reads config.toml as it does for edits made by hand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+from textual.screen import Screen
+
+from toaster_tui import config_edit
+from toaster_tui.app.screens.add_feed import AddedFeed, AddFeedDialog
+from toaster_tui.app.screens.confirm import ConfirmDialog
+from toaster_tui.app.screens.feed_errors import FeedErrorsDialog
+from toaster_tui.app.screens.topic import TopicDialog
+from toaster_tui.app.widgets.sidebar import ALL
+from toaster_tui.errors import ToasterError
+from toaster_tui.models import ArticleRow, Config, FeedRow
+
+if TYPE_CHECKING:
+    from toaster_tui.app.app import ToasterApp
+    from toaster_tui.app.widgets.sidebar import Sidebar, SidebarEntry
+
+__all__ = ["FeedActions"]
+
+
+class FeedActions(Screen[None]):
+    """Needs from the subclass: `sidebar`, `entry`, `config`, `demo`, `current_row`."""
+
+    demo: bool
+    config: Config | None
+    entry: SidebarEntry
+
+    @property
+    def sidebar(self) -> Sidebar:
+        raise NotImplementedError
+
+    def current_row(self) -> ArticleRow | None:
+        raise NotImplementedError
+
+    @property
+    def _app(self) -> ToasterApp:
+        return cast("ToasterApp", self.app)
+
+    def _topics(self) -> list[str]:
+        config = self.config or self._app.config
+        return config.topic_order()
+
+    def _target_feed(self) -> FeedRow | None:
+        """The feed t / d act on: the selected article's, else the sidebar's feed."""
+        row = self.current_row()
+        if row is not None:
+            return next((f for f in self.sidebar.feeds_of(ALL) if f.id == row.feed_id), None)
+        entry = self.sidebar.entry
+        return entry.feed if entry.kind == "feed" else None
+
+    # --- refresh ----------------------------------------------------------------------
+
+    def action_refresh(self) -> None:
+        feeds = self.sidebar.feeds_of(self.entry)
+        if not feeds:
+            self.notify("No feeds to refresh here.", timeout=3)
+            return
+        self._app.start_refresh([f.id for f in feeds])
+
+    def action_refresh_all(self) -> None:
+        self._app.start_refresh(None)
+
+    def action_feed_errors(self) -> None:
+        self.app.push_screen(FeedErrorsDialog(self.sidebar.failing_feeds()))
+
+    # --- subscriptions ------------------------------------------------------------------
+
+    def action_add_feed(self) -> None:
+        if self.demo:
+            self.notify("The demo is offline: adding feeds is off. Run `toaster` for the real "
+                        "thing.", severity="warning", timeout=4)
+            return
+        config = self.config or self._app.config
+        topic = self.entry.topic or "Personal"
+        dialog = AddFeedDialog(config.path, config.settings, self._topics(), topic,
+                               {f.url for f in config.feeds})
+        self.app.push_screen(dialog, self._feed_added)
+
+    def _feed_added(self, added: AddedFeed | None) -> None:
+        if added is None:
+            return
+        self.notify(f"Added {added.title} to {added.topic}.", timeout=3)
+        self._app.reload_config(refresh_url=added.url, select_url=added.url)
+
+    def action_move_feed(self) -> None:
+        feed = self._target_feed()
+        if feed is None:
+            self.notify("Select an article (or a feed) first.", timeout=3)
+            return
+        self.app.push_screen(TopicDialog(feed.title, feed.topic, self._topics()),
+                             partial(self._move_chosen, feed))
+
+    def _move_chosen(self, feed: FeedRow, topic: str | None) -> None:
+        if topic is None or topic == feed.topic:
+            return
+        self._edit(partial(config_edit.move_feed, self._config_path(), feed.url, topic),
+                   f"Moved {feed.title} to {topic}.")
+
+    def action_remove_feed(self) -> None:
+        feed = self._target_feed()
+        if feed is None:
+            self.notify("Select an article (or a feed) first.", timeout=3)
+            return
+        message = (f"Unsubscribe from {feed.title}?\n{feed.url}\n\nIts articles stay cached: "
+                   "adding it again brings them back with their read and starred state.")
+        self.app.push_screen(ConfirmDialog("Remove feed", message, "Remove"),
+                             partial(self._remove_confirmed, feed))
+
+    def _remove_confirmed(self, feed: FeedRow, yes: bool | None) -> None:
+        if yes:
+            self._edit(partial(config_edit.remove_feed, self._config_path(), feed.url),
+                       f"Removed {feed.title}.")
+
+    def _config_path(self) -> Path:
+        return (self.config or self._app.config).path
+
+    def _edit(self, change: Callable[[], Config], done: str) -> None:
+        def work() -> None:
+            try:
+                change()
+            except ToasterError as exc:
+                self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=8)
+                return
+            self.app.call_from_thread(self.notify, done, timeout=3)
+            self.app.call_from_thread(self._app.reload_config)
+
+        self.run_worker(work, thread=True, group="config-edit", exit_on_error=False)

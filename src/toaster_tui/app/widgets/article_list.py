@@ -1,0 +1,476 @@
+"""The article list: a virtual, page-by-page list of two-line rows.
+
+Only the rows on screen are rendered (Line API), and rows are fetched in
+keyset pages as the cursor or the scrollbar nears the end of what is loaded,
+so a topic with 100,000 articles opens as fast as one with ten. Every query
+runs in a thread worker; results come back as `_Page` messages and are
+dropped when a newer listing was asked for meanwhile (the generation number).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import datetime
+from functools import partial
+from typing import ClassVar, Literal
+
+from rich.style import Style
+from rich.text import Text
+from textual import events, on
+from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from toaster_tui.app.data import DataSource
+from toaster_tui.models import ArticleRow
+from toaster_tui.queries import ArticleFilter, Cursor, cursor_of
+from toaster_tui.timefmt import relative_age
+
+__all__ = ["ArticleList"]
+
+ROW_HEIGHT = 2
+PAGE = 200
+LOAD_AHEAD = 40
+"""Rows left below the cursor (or the viewport) when the next page is fetched."""
+
+Mode = Literal["replace", "reload", "append"]
+
+
+class ArticleList(ScrollView, can_focus=True):
+    """Newest first; unread rows bold with a dot, read rows dimmed, starred marked."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j,down", "cursor_down", "Down", show=False),
+        Binding("k,up", "cursor_up", "Up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("home,g", "first", "First", show=False),
+        Binding("end,G", "last", "Last", show=False),
+        Binding("enter", "open", "Open"),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "article-list--title",
+        "article-list--title-read",
+        "article-list--meta",
+        "article-list--meta-read",
+        "article-list--dot",
+        "article-list--star",
+        "article-list--cursor",
+        "article-list--hover",
+        "article-list--empty",
+    }
+
+    DEFAULT_CSS = """
+    ArticleList {
+        height: 1fr;
+        overflow-x: hidden;
+        & > .article-list--title { text-style: bold; }
+        & > .article-list--title-read { color: $text-muted; }
+        & > .article-list--meta { color: $text-muted; }
+        & > .article-list--meta-read { color: $text-disabled; }
+        & > .article-list--dot { color: $accent; }
+        & > .article-list--star { color: $warning; }
+        & > .article-list--cursor { background: $block-cursor-blurred-background; }
+        & > .article-list--hover { background: $block-hover-background; }
+        & > .article-list--empty { color: $text-muted; text-style: italic; }
+        &:focus > .article-list--cursor { background: $block-cursor-background; }
+    }
+    """
+
+    class OpenRequested(Message):
+        """Enter or a click on a row: show it in the reader."""
+
+        def __init__(self, row: ArticleRow) -> None:
+            super().__init__()
+            self.row = row
+
+    class Loaded(Message):
+        """The rows changed after a (re)load; `rows` is how many are loaded."""
+
+        def __init__(self, rows: int, has_more: bool) -> None:
+            super().__init__()
+            self.rows = rows
+            self.has_more = has_more
+
+    class _Page(Message):
+        def __init__(
+            self, generation: int, mode: Mode, rows: list[ArticleRow], has_more: bool,
+            after: Cursor | None, keep_id: int | None, open_id: int | None = None,
+        ) -> None:
+            super().__init__()
+            self.generation = generation
+            self.mode = mode
+            self.rows = rows
+            self.has_more = has_more
+            self.after = after
+            self.keep_id = keep_id
+            self.open_id = open_id
+
+    def __init__(
+        self, data: DataSource, now: Callable[[], datetime], *, id: str | None = None
+    ) -> None:
+        super().__init__(id=id)
+        self._data = data
+        self._now = now
+        self._rows: list[ArticleRow] = []
+        self._index: dict[int, int] = {}
+        self._cursor = 0
+        self._hover: int | None = None
+        self._generation = 0
+        self._loading = False
+        self._loading_more = False
+        self._has_more = False
+        self._empty_text = "Loading…"
+        self._cache: LRUCache[tuple[object, ...], tuple[Strip, Strip]] = LRUCache(256)
+        self.filter: ArticleFilter | None = None
+
+    # --- what the rest of the app reads ------------------------------------------
+
+    @property
+    def rows(self) -> Sequence[ArticleRow]:
+        return self._rows
+
+    @property
+    def cursor(self) -> int:
+        return self._cursor
+
+    @property
+    def current(self) -> ArticleRow | None:
+        return self._rows[self._cursor] if self._rows else None
+
+    @property
+    def loading(self) -> bool:
+        return self._loading
+
+    @property
+    def has_more(self) -> bool:
+        return self._has_more
+
+    def row_by_id(self, article_id: int) -> ArticleRow | None:
+        index = self._index.get(article_id)
+        return None if index is None else self._rows[index]
+
+    # --- loading ------------------------------------------------------------------
+
+    def show(self, flt: ArticleFilter, *, keep_id: int | None = None, empty: str = "") -> None:
+        """List `flt` from the top (keeping `keep_id` selected if it is there)."""
+        self.filter = flt
+        self._generation += 1
+        self._loading = True
+        self._empty_text = empty or "No articles here yet."
+        self._fetch("replace", after=None, limit=PAGE, keep_id=keep_id)
+
+    def reload(self) -> None:
+        """Re-query what is loaded, keeping the selection and its place on screen."""
+        if self.filter is None or self._loading:
+            return
+        keep = self.current.id if self.current else None
+        self._fetch("reload", after=None, limit=max(PAGE, len(self._rows) + 50), keep_id=keep)
+
+    def _fetch(
+        self, mode: Mode, *, after: Cursor | None, limit: int, keep_id: int | None,
+    ) -> None:
+        assert self.filter is not None
+        work = partial(self._query, self._generation, mode, self.filter, after, limit, keep_id)
+        self.run_worker(work, thread=True, group="article-pages", exit_on_error=False)
+
+    def _query(
+        self, generation: int, mode: Mode, flt: ArticleFilter, after: Cursor | None,
+        limit: int, keep_id: int | None,
+    ) -> None:
+        # Runs in a thread: one extra row tells whether there is more to load.
+        rows = self._data.page(flt, after=after, limit=limit + 1)
+        self.post_message(self._Page(generation, mode, rows[:limit], len(rows) > limit,
+                                     after, keep_id))
+
+    def _load_more(self) -> None:
+        if not self._has_more or self._loading or self._loading_more or not self._rows:
+            return
+        self._loading_more = True
+        self._fetch("append", after=cursor_of(self._rows[-1]), limit=PAGE, keep_id=None)
+
+    @on(_Page)
+    def _page_arrived(self, message: _Page) -> None:
+        message.stop()
+        if message.generation != self._generation:
+            return  # an older listing's page
+        if message.mode == "append":
+            self._loading_more = False
+            if not self._rows or message.after != cursor_of(self._rows[-1]):
+                self._load_more()  # the list was reloaded meanwhile: ask again
+                return
+            self._set_rows(self._rows + message.rows, message.has_more)
+        elif message.mode == "replace":
+            self._loading = False
+            self._loading_more = False
+            self._set_rows(message.rows, message.has_more)
+            self._cursor = self._index.get(message.keep_id or -1, 0)
+            self.scroll_to(y=0, animate=False, immediate=True)
+            self._scroll_cursor_visible()
+        else:
+            self._apply_reload(message.rows, message.has_more, message.keep_id)
+        if message.open_id is not None and message.open_id in self._index:
+            self.select_id(message.open_id)
+            self.post_message(self.OpenRequested(self._rows[self._index[message.open_id]]))
+        self.post_message(self.Loaded(len(self._rows), self._has_more))
+        self._check_load_more()
+
+    def _apply_reload(self, rows: list[ArticleRow], has_more: bool, keep_id: int | None) -> None:
+        old_cursor = self._cursor
+        old_row = self.current
+        if old_row is not None and keep_id == old_row.id and all(r.id != keep_id for r in rows):
+            # The selected article left the listing (read in "unread only"): keep it
+            # in place until the user moves on, so nothing jumps under the cursor.
+            key = (old_row.when, old_row.id)
+            at = next((i for i, r in enumerate(rows) if (r.when, r.id) < key), len(rows))
+            rows = [*rows[:at], old_row, *rows[at:]]
+        self._set_rows(rows, has_more)
+        if keep_id is not None and keep_id in self._index:
+            self._cursor = self._index[keep_id]
+        else:
+            self._cursor = min(old_cursor, max(0, len(self._rows) - 1))
+        # Rows inserted above the cursor: scroll by as much, so the selected row
+        # stays on the same screen line.
+        shift = (self._cursor - old_cursor) * ROW_HEIGHT
+        if shift:
+            self.scroll_to(y=self.scroll_y + shift, animate=False, immediate=True)
+
+    def _set_rows(self, rows: list[ArticleRow], has_more: bool) -> None:
+        self._rows = rows
+        self._index = {row.id: i for i, row in enumerate(rows)}
+        self._has_more = has_more
+        self._cursor = min(self._cursor, max(0, len(rows) - 1))
+        self._cache.clear()
+        self.virtual_size = Size(self.scrollable_content_region.width, self._line_count())
+        self.refresh()
+
+    def _line_count(self) -> int:
+        return max(1, len(self._rows)) * ROW_HEIGHT
+
+    # --- changes made by the app ----------------------------------------------
+
+    def update_row(self, row: ArticleRow) -> None:
+        """Show a row's new read / starred state (when it is loaded)."""
+        index = self._index.get(row.id)
+        if index is not None:
+            self._rows[index] = row
+            self._refresh_row(index)
+
+    def set_flags(self, article_id: int, *, read: bool | None = None,
+                  starred: bool | None = None) -> ArticleRow | None:
+        row = self.row_by_id(article_id)
+        if row is None:
+            return None
+        row = replace(row, read=row.read if read is None else read,
+                      starred=row.starred if starred is None else starred)
+        self.update_row(row)
+        return row
+
+    def mark_all_read_locally(self) -> None:
+        self._rows = [r if r.read else replace(r, read=True) for r in self._rows]
+        self._cache.clear()
+        self.refresh()
+
+    # --- cursor -----------------------------------------------------------------
+
+    def select_index(self, index: int) -> None:
+        if not self._rows:
+            return
+        index = max(0, min(index, len(self._rows) - 1))
+        if index == self._cursor:
+            self._scroll_cursor_visible()
+            return
+        old, self._cursor = self._cursor, index
+        self._refresh_row(old)
+        self._refresh_row(index)
+        self._scroll_cursor_visible()
+        self._check_load_more()
+
+    def select_id(self, article_id: int) -> bool:
+        index = self._index.get(article_id)
+        if index is None:
+            return False
+        self.select_index(index)
+        return True
+
+    def _scroll_cursor_visible(self) -> None:
+        region = Region(0, self._cursor * ROW_HEIGHT, self.size.width, ROW_HEIGHT)
+        self.scroll_to_region(region, animate=False, force=True, immediate=True)
+
+    def _check_load_more(self) -> None:
+        visible_end = (self.scroll_y + self.size.height) // ROW_HEIGHT
+        if max(self._cursor, visible_end) >= len(self._rows) - LOAD_AHEAD:
+            self._load_more()
+
+    def action_cursor_down(self) -> None:
+        self.select_index(self._cursor + 1)
+
+    def action_cursor_up(self) -> None:
+        self.select_index(self._cursor - 1)
+
+    def action_page_down(self) -> None:
+        self.select_index(self._cursor + max(1, self.size.height // ROW_HEIGHT - 1))
+
+    def action_page_up(self) -> None:
+        self.select_index(self._cursor - max(1, self.size.height // ROW_HEIGHT - 1))
+
+    def action_first(self) -> None:
+        self.select_index(0)
+
+    def action_last(self) -> None:
+        self.select_index(len(self._rows) - 1)
+
+    def action_open(self) -> None:
+        if self.current is not None:
+            self.post_message(self.OpenRequested(self.current))
+
+    # --- unread navigation ------------------------------------------------------
+
+    def open_next_unread(self) -> bool | None:
+        """Select and open the next unread row below the cursor.
+
+        True when found among loaded rows, None when a worker is looking further
+        down (it opens the row when found), False when there is none.
+        """
+        for index in range(self._cursor + 1, len(self._rows)):
+            if not self._rows[index].read:
+                self.select_index(index)
+                self.post_message(self.OpenRequested(self._rows[index]))
+                return True
+        if not self._has_more or self.filter is None:
+            return False
+        after = cursor_of(self._rows[-1]) if self._rows else None
+        self.run_worker(partial(self._find_unread, self._generation, self.filter, after),
+                        thread=True, group="article-pages", exit_on_error=False)
+        return None
+
+    def _find_unread(self, generation: int, flt: ArticleFilter, after: Cursor | None) -> None:
+        target = self._data.next_unread(flt, after)
+        if target is None:
+            self.post_message(self._Page(generation, "append", [], self._has_more, after, None))
+            return
+        rows = self._data.rows_until(flt, after, target)
+        more = len(self._data.page(flt, after=cursor_of(rows[-1]), limit=1)) > 0
+        self.post_message(self._Page(generation, "append", rows, more, after, None, target.id))
+
+    def open_previous_unread(self) -> bool:
+        for index in range(self._cursor - 1, -1, -1):
+            if not self._rows[index].read:
+                self.select_index(index)
+                self.post_message(self.OpenRequested(self._rows[index]))
+                return True
+        return False
+
+    # --- mouse ------------------------------------------------------------------
+
+    def _row_at(self, y: int) -> int | None:
+        index = (y + self.scroll_offset.y) // ROW_HEIGHT
+        return index if 0 <= index < len(self._rows) else None
+
+    def on_click(self, event: events.Click) -> None:
+        index = self._row_at(event.y)
+        if index is not None:
+            self.select_index(index)
+            self.post_message(self.OpenRequested(self._rows[index]))
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        index = self._row_at(event.y)
+        if index != self._hover:
+            old, self._hover = self._hover, index
+            if old is not None:
+                self._refresh_row(old)
+            if index is not None:
+                self._refresh_row(index)
+
+    def on_leave(self, event: events.Leave) -> None:
+        if self._hover is not None:
+            old, self._hover = self._hover, None
+            self._refresh_row(old)
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        self._check_load_more()
+
+    # --- rendering --------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._cache.clear()
+        self.virtual_size = Size(self.scrollable_content_region.width, self._line_count())
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._cache.clear()
+
+    def on_focus(self) -> None:
+        self._cache.clear()
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self._cache.clear()
+        self.refresh()
+
+    def _refresh_row(self, index: int) -> None:
+        self.refresh_lines(index * ROW_HEIGHT, ROW_HEIGHT)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        line = y + self.scroll_offset.y
+        base = self.rich_style
+        if not self._rows:
+            if line == 1:
+                message = "Loading…" if self._loading else self._empty_text
+                text = Text(message, style=self.get_component_rich_style("article-list--empty"),
+                            justify="center")
+                text.truncate(width, overflow="ellipsis", pad=True)
+                return Strip(list(text.render(self.app.console)), width).simplify()
+            return Strip.blank(width, base)
+        index, offset = divmod(line, ROW_HEIGHT)
+        if index >= len(self._rows):
+            return Strip.blank(width, base)
+        row = self._rows[index]
+        cursor, hover = index == self._cursor, index == self._hover
+        key = (row, cursor, hover, self.has_focus, width)
+        strips = self._cache.get(key)
+        if strips is None:
+            strips = self._render_row(row, cursor, hover, width)
+            self._cache[key] = strips
+        return strips[offset]
+
+    def _render_row(self, row: ArticleRow, cursor: bool, hover: bool,
+                    width: int) -> tuple[Strip, Strip]:
+        style = self.get_component_rich_style
+        back = self.rich_style
+        if cursor:
+            back += style("article-list--cursor")
+        elif hover:
+            back += style("article-list--hover")
+        title_style = style("article-list--title-read" if row.read else "article-list--title")
+        meta_style = style("article-list--meta-read" if row.read else "article-list--meta")
+        if cursor and self.has_focus:
+            # The cursor's own foreground keeps text readable on its background.
+            fore = Style(color=back.color)
+            title_style, meta_style = title_style + fore, meta_style + fore
+        star = " ★" if row.starred else ""
+        title = Text(style=back)
+        title.append(" ")
+        title.append("●" if not row.read else " ", style=style("article-list--dot"))
+        title.append(" ")
+        title.append(row.title or "(untitled)", style=title_style)
+        title.truncate(width - len(star), overflow="ellipsis", pad=True)
+        if star:
+            title.append(star, style=style("article-list--star"))
+        age = relative_age(row.published or row.when, self._now())
+        meta = Text(f"   {row.feed_title} · {age} · {row.read_minutes} min read",
+                    style=back + meta_style)
+        meta.truncate(width, overflow="ellipsis", pad=True)
+        return (self._strip(title, width, back), self._strip(meta, width, back))
+
+    def _strip(self, text: Text, width: int, back: Style) -> Strip:
+        segments = [s for s in text.render(self.app.console) if s.text != "\n"]
+        strip = Strip(segments).extend_cell_length(width, back)
+        return strip.crop(0, width) if strip.cell_length > width else strip

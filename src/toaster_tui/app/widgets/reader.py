@@ -1,0 +1,219 @@
+"""The reader pane: one article, laid out like a calm reading site.
+
+Title, byline, "4d ago · 2 min read · en" with the categories as tags, then
+Summary, Key quotes, the body (Markdown), Snippet from the feed, and
+"You might also want to read". The header shows at once from the list's row;
+the rest arrives from a worker (`show_detail`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import Label, Markdown, OptionList, Static
+from textual.widgets.option_list import Option
+
+from toaster_tui.models import ArticleDetail, ArticleRow
+from toaster_tui.render import byline
+from toaster_tui.timefmt import relative_age
+
+__all__ = ["ReaderPane", "RelatedList"]
+
+MAX_BODY = 80_000
+"""Characters of Markdown rendered; longer bodies end with a pointer to `o`."""
+MAX_QUOTES = 4
+
+WELCOME = """\
+[b]toaster[/b]
+
+No algorithm. No ads. Just feeds. Chronological.
+
+Pick an article and press [b]Enter[/b] to read it here.
+[b]n[/b] jumps to the next unread one, [b]?[/b] lists every key."""
+
+
+class RelatedList(OptionList):
+    """"You might also want to read": Enter or a click opens the article."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+    ]
+
+
+class ReaderPane(VerticalScroll, can_focus=True):
+    """Scrolls with j/k and the arrows; Space (on the screen) pages through."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j,down", "scroll_down", "Scroll down", show=False),
+        Binding("k,up", "scroll_up", "Scroll up", show=False),
+        Binding("g,home", "scroll_home", "Top", show=False),
+        Binding("G,end", "scroll_end", "Bottom", show=False),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"reader--tag", "reader--star"}
+
+    DEFAULT_CSS = """
+    ReaderPane {
+        & > .reader--tag { background: $boost; color: $text-accent; }
+        & > .reader--star { color: $warning; }
+    }
+    """
+
+    class RelatedChosen(Message):
+        """A related article was picked: open it."""
+
+        def __init__(self, article_id: int) -> None:
+            super().__init__()
+            self.article_id = article_id
+
+    def __init__(self, now: Callable[[], datetime], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._now = now
+        self.row: ArticleRow | None = None
+        self.detail: ArticleDetail | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(WELCOME, id="reader-welcome")
+        with Vertical(id="reader-article"):
+            yield Static(id="reader-title")
+            yield Static(id="reader-byline")
+            yield Static(id="reader-meta")
+            yield Static(id="reader-tags")
+            with Vertical(id="summary-section", classes="section"):
+                yield Label("Summary", classes="section-title")
+                yield Static(id="reader-summary")
+            with Vertical(id="quotes-section", classes="section"):
+                yield Label("Key quotes", id="quotes-title", classes="section-title")
+                for _ in range(MAX_QUOTES):
+                    yield Static(classes="quote")
+            yield Static("Loading…", id="reader-loading")
+            yield Markdown(id="reader-body", open_links=False)
+            with Vertical(id="snippet-section", classes="section"):
+                yield Label("Snippet from the feed", classes="section-title")
+                yield Static(id="reader-snippet")
+            with Vertical(id="related-section", classes="section"):
+                yield Label("You might also want to read", classes="section-title")
+                yield RelatedList(id="reader-related")
+
+    def on_mount(self) -> None:
+        self.query_one("#reader-article").display = False
+
+    # --- showing an article ---------------------------------------------------------
+
+    @property
+    def article_id(self) -> int | None:
+        return self.row.id if self.row is not None else None
+
+    def show_row(self, row: ArticleRow) -> None:
+        """Show the header at once; the body follows with `show_detail`."""
+        self.row = row
+        self.detail = None
+        self.query_one("#reader-welcome").display = False
+        self.query_one("#reader-article").display = True
+        self._show_header(row, ())
+        self.query_one("#reader-loading").display = True
+        for section in ("#reader-body", "#summary-section", "#quotes-section",
+                        "#snippet-section", "#related-section"):
+            self.query_one(section).display = False
+        self.scroll_home(animate=False)
+
+    def update_row(self, row: ArticleRow) -> None:
+        """A new read / starred state of the article being read."""
+        if self.row is not None and row.id == self.row.id:
+            self.row = row
+            self._show_header(row, self.detail.categories if self.detail else ())
+
+    async def show_detail(self, detail: ArticleDetail) -> None:
+        if self.row is None or detail.row.id != self.row.id:
+            return  # the user moved on while it loaded
+        self.detail = detail
+        row = self.row
+        self._show_header(row, detail.categories)
+        self._section("#summary-section", bool(detail.summary))
+        self.query_one("#reader-summary", Static).update(Text(" ".join(detail.summary)))
+        self._section("#quotes-section", bool(detail.quotes))
+        quotes = detail.quotes[:MAX_QUOTES]
+        self.query_one("#quotes-title", Label).update(
+            Text.assemble("Key quotes", (f"  · {len(quotes)} pulled", "dim")))
+        for index, widget in enumerate(self.query(".quote").results(Static)):
+            widget.display = index < len(quotes)
+            widget.update(Text(f"“{quotes[index]}”") if index < len(quotes) else "")
+        self._section("#snippet-section", bool(detail.snippet))
+        self.query_one("#reader-snippet", Static).update(Text(detail.snippet))
+        related = self.query_one(RelatedList)
+        related.set_options(self._related_option(r) for r in detail.related)
+        self._section("#related-section", bool(detail.related))
+        body = detail.text.strip()
+        if len(body) > MAX_BODY:
+            body = body[:MAX_BODY] + "\n\n*… the article goes on: press `o` to read it all.*"
+        if not body:
+            body = "*This entry has no text. Press `o` to open it in the browser.*"
+        markdown = self.query_one("#reader-body", Markdown)
+        self.query_one("#reader-loading").display = False
+        markdown.display = True
+        await markdown.update(body)
+
+    def show_missing(self, article_id: int) -> None:
+        if self.row is not None and self.row.id == article_id:
+            self.query_one("#reader-loading", Static).update(
+                "This article is no longer in the cache.")
+
+    def clear(self) -> None:
+        self.row = None
+        self.detail = None
+        self.query_one("#reader-welcome").display = True
+        self.query_one("#reader-article").display = False
+
+    def _section(self, selector: str, visible: bool) -> None:
+        self.query_one(selector).display = visible
+
+    def _show_header(self, row: ArticleRow, categories: tuple[str, ...]) -> None:
+        self.query_one("#reader-title", Static).update(Text(row.title or "(untitled)"))
+        self.query_one("#reader-byline", Static).update(Text(byline(row)))
+        age = relative_age(row.published or row.when, self._now())
+        meta = Text(f"{age} · {row.read_minutes} min read · {row.language}")
+        if row.starred:
+            meta.append("  ★ starred", self.get_component_rich_style("reader--star"))
+        self.query_one("#reader-meta", Static).update(meta)
+        tags = Text()
+        tag_style = self.get_component_rich_style("reader--tag")
+        for category in categories:
+            tags.append(f" {category} ", tag_style)
+            tags.append(" ")
+        self._section("#reader-tags", bool(categories))
+        self.query_one("#reader-tags", Static).update(tags)
+
+    def _related_option(self, row: ArticleRow) -> Option:
+        age = relative_age(row.published or row.when, self._now())
+        prompt = Text(row.title or "(untitled)", style="bold")
+        prompt.append(f"\n{row.feed_title} · {age} · {row.read_minutes} min read", "dim")
+        return Option(prompt, id=f"a{row.id}")
+
+    @on(OptionList.OptionSelected, "#reader-related")
+    def _related_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self.post_message(self.RelatedChosen(int(event.option.id[1:])))
+
+    @on(Markdown.LinkClicked)
+    def _link_clicked(self, event: Markdown.LinkClicked) -> None:
+        event.stop()
+        self.app.open_url(event.href)
+
+    # --- paging -------------------------------------------------------------------
+
+    def page_down(self) -> bool:
+        """Scroll a page; False when already at the end."""
+        if self.scroll_y >= self.max_scroll_y:
+            return False
+        self.scroll_page_down(animate=False)
+        return True

@@ -1,0 +1,307 @@
+"""The `toaster` command: the TUI by default, and a headless CLI for scripts.
+
+Exit codes: 0 success, 1 the work ran but something in it failed, 2 bad
+usage or an invalid config. Errors are one line each on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import NoReturn, TextIO
+
+from toaster_tui import __version__, config_edit, paths, queries
+from toaster_tui.config import ensure_config
+from toaster_tui.errors import ConfigError, ToasterError
+from toaster_tui.models import Config, FeedSpec
+from toaster_tui.render import article_json, article_line, detail_text, feed_json, feed_line
+from toaster_tui.sanitize import clean_line
+from toaster_tui.store import Store
+from toaster_tui.update import FeedOutcome, Refresher
+
+
+class UsageError(ToasterError):
+    """Bad usage: exit 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # One clear line instead of argparse's usage block.
+        self.exit(2, f"toaster: {message} (see toaster --help)\n")
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    common = _Parser(add_help=False)
+    # SUPPRESS lets --config/--db go before or after the subcommand.
+    common.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS,
+                        help="config.toml to use (default: $TOASTER_CONFIG or the user config dir)")
+    common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS,
+                        help="database to use (default: $TOASTER_DB or the user data dir)")
+    parser = _Parser(prog="toaster", parents=[common],
+                     description="A calm terminal feed reader. Without a command: the TUI.")
+    parser.add_argument("--version", action="version", version=f"toaster-tui {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def cmd(name: str, text: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, parents=[common], help=text, description=text)
+
+    cmd("demo", "the TUI on bundled sample feeds, offline, nothing written to your files")
+    p = cmd("refresh", "fetch feeds now")
+    p.add_argument("--topic", help="only the feeds of this topic")
+    p = cmd("add", "subscribe to a feed (a web page's feed is discovered)")
+    p.add_argument("url")
+    p.add_argument("--topic", default=None, help="topic (default: Personal)")
+    p.add_argument("--title", default=None, help="a title that overrides the feed's own")
+    p = cmd("remove", "unsubscribe from a feed")
+    p.add_argument("url")
+    p = cmd("move", "move a feed to another topic")
+    p.add_argument("url")
+    p.add_argument("topic")
+    p = cmd("feeds", "list subscriptions with counts and status")
+    p.add_argument("--json", action="store_true")
+    p = cmd("articles", "list articles, newest first")
+    p.add_argument("--topic")
+    p.add_argument("--feed", metavar="URL")
+    p.add_argument("--unread", action="store_true")
+    p.add_argument("--starred", action="store_true")
+    p.add_argument("--search", metavar="Q")
+    p.add_argument("--limit", type=int, default=50, metavar="N")
+    p.add_argument("--json", action="store_true")
+    p = cmd("show", "one article as the reader pane shows it")
+    p.add_argument("id", type=int)
+    p.add_argument("--json", action="store_true")
+    p = cmd("import", "subscribe to the feeds of an OPML file")
+    p.add_argument("file")
+    p = cmd("export", "write subscriptions as OPML 2.0 (to stdout without FILE)")
+    p.add_argument("file", nargs="?")
+    return parser
+
+
+# --- shared plumbing --------------------------------------------------------
+
+def _err(message: str) -> None:
+    print(f"toaster: {clean_line(message)}", file=sys.stderr)
+
+
+def _load(args: argparse.Namespace) -> Config:
+    path = paths.config_path(getattr(args, "config", None))
+    config, created = ensure_config(path)
+    if created:
+        _err(f"created {path} with sample subscriptions; edit it or use 'toaster add'")
+    return config
+
+
+def _open_store(args: argparse.Namespace, config: Config) -> Store:
+    store = Store(paths.db_path(getattr(args, "db", None)))
+    store.sync_feeds(config.feeds)
+    return store
+
+
+class _ProgressBar:
+    """done/total on stderr when it is a terminal; failures always, one line each."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.live = stream.isatty()
+
+    def __call__(self, done: int, total: int, outcome: FeedOutcome) -> None:
+        if self.live:
+            self.stream.write("\r\x1b[2K")
+        if outcome.failed:
+            self.stream.write(f"{outcome.url}: {outcome.error or 'failed'}\n")
+        if self.live:
+            width = 30
+            filled = width * done // max(total, 1)
+            self.stream.write(f"[{'#' * filled}{'-' * (width - filled)}] {done}/{total} feeds")
+            if done == total:
+                self.stream.write("\r\x1b[2K")
+        self.stream.flush()
+
+
+def _refresh(config: Config, store: Store, feeds: Sequence[FeedSpec],
+             progress: Callable[[int, int, FeedOutcome], None] | None) -> list[FeedOutcome]:
+    ids = store.sync_feeds(config.feeds)
+    wanted = [ids[f.url] for f in feeds if f.url in ids]
+    refresher = Refresher(store.path, config.settings)
+    return asyncio.run(refresher.run(wanted, progress=progress)).outcomes
+
+
+# --- commands -----------------------------------------------------------------
+
+def cmd_refresh(args: argparse.Namespace) -> int:
+    config = _load(args)
+    feeds = [f for f in config.feeds if args.topic is None or f.topic == args.topic]
+    if args.topic is not None and not feeds:
+        raise UsageError(f"no feeds in topic {args.topic!r}")
+    store = _open_store(args, config)
+    outcomes = _refresh(config, store, feeds, _ProgressBar(sys.stderr))
+    store.close()
+    failed = sum(o.failed for o in outcomes)
+    new = sum(o.new for o in outcomes)
+    unchanged = sum(o.kind == "not_modified" for o in outcomes)
+    print(f"{len(outcomes)} feeds: {new} new articles, {unchanged} unchanged, {failed} failed")
+    return 1 if failed else 0
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    from toaster_tui.subscribe import resolve_feed
+
+    config = _load(args)
+    resolved = asyncio.run(resolve_feed(args.url, config.settings))
+    topic = args.topic or "Personal"
+    title = clean_line(args.title) or None if args.title else None
+    config = config_edit.add_feed(config.path, resolved.url, topic, title)
+    store = _open_store(args, config)
+    spec = next(f for f in config.feeds if f.url == resolved.url)
+    outcomes = _refresh(config, store, [spec], None)
+    store.close()
+    shown = title or resolved.data.title or resolved.url
+    got = sum(o.new for o in outcomes)
+    print(f"added {shown} ({resolved.url}) to {topic}: {got} articles")
+    return 1 if any(o.failed for o in outcomes) else 0
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    config = _load(args)
+    config = config_edit.remove_feed(config.path, args.url.strip())
+    _open_store(args, config).close()
+    print(f"removed {args.url.strip()}")
+    return 0
+
+
+def cmd_move(args: argparse.Namespace) -> int:
+    topic = clean_line(args.topic)
+    if not topic:
+        raise UsageError("the topic must not be empty")
+    config = _load(args)
+    config = config_edit.move_feed(config.path, args.url.strip(), topic)
+    _open_store(args, config).close()
+    print(f"moved {args.url.strip()} to {topic}")
+    return 0
+
+
+def cmd_feeds(args: argparse.Namespace) -> int:
+    config = _load(args)
+    store = _open_store(args, config)
+    rows = queries.list_feeds(store.db)
+    store.close()
+    if args.json:
+        print(json.dumps([feed_json(r) for r in rows], ensure_ascii=False, indent=2))
+    else:
+        for row in rows:
+            print(feed_line(row))
+    return 0
+
+
+def cmd_articles(args: argparse.Namespace) -> int:
+    if args.limit < 1:
+        raise UsageError("--limit must be at least 1")
+    config = _load(args)
+    store = _open_store(args, config)
+    flt = queries.ArticleFilter(topic=args.topic, feed_url=args.feed, unread_only=args.unread,
+                                starred_only=args.starred, search=args.search)
+    rows = queries.list_articles(store.db, flt, limit=args.limit)
+    store.close()
+    if args.json:
+        print(json.dumps([article_json(r) for r in rows], ensure_ascii=False, indent=2))
+    else:
+        for row in rows:
+            print(article_line(row))
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    config = _load(args)
+    store = _open_store(args, config)
+    detail = queries.article_detail(store.db, args.id)
+    store.close()
+    if detail is None:
+        _err(f"no article with id {args.id}")
+        return 1
+    if args.json:
+        print(json.dumps(article_json(detail.row, detail), ensure_ascii=False, indent=2))
+    else:
+        print(detail_text(detail))
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from toaster_tui.opml import parse_opml
+
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"{path}: {exc.strerror or exc}") from exc
+    specs = parse_opml(data, str(path))
+    config = _load(args)
+    known = {f.url for f in config.feeds}
+    fresh = [s for s in specs if s.url not in known]
+    if fresh:
+        config = config_edit.add_feeds(config.path, fresh)
+    _open_store(args, config).close()
+    print(f"imported {len(fresh)} feeds ({len(specs) - len(fresh)} already subscribed)")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from toaster_tui.opml import render_opml
+
+    config = _load(args)
+    store = _open_store(args, config)
+    titles = {r.url: r.title for r in queries.list_feeds(store.db)}
+    store.close()
+    text = render_opml(config.feeds, titles)
+    if args.file:
+        config_edit.write_atomic(Path(args.file), text.encode("utf-8"))
+        print(f"exported {len(config.feeds)} feeds to {args.file}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_tui(args: argparse.Namespace) -> int:
+    from toaster_tui.app.run import run_app
+
+    config_path = paths.config_path(getattr(args, "config", None))
+    _config, created = ensure_config(config_path)
+    if created:
+        _err(f"created {config_path} with sample subscriptions")
+    return run_app(config_path, paths.db_path(getattr(args, "db", None)))
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from toaster_tui.app.run import run_demo
+
+    return run_demo()
+
+
+COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
+    None: cmd_tui, "demo": cmd_demo, "refresh": cmd_refresh, "add": cmd_add,
+    "remove": cmd_remove, "move": cmd_move, "feeds": cmd_feeds, "articles": cmd_articles,
+    "show": cmd_show, "import": cmd_import, "export": cmd_export,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)  # exactly path:line:col: message
+        return 2
+    except UsageError as exc:
+        _err(str(exc))
+        return 2
+    except ToasterError as exc:
+        _err(str(exc))
+        return 1
+    except KeyboardInterrupt:
+        _err("interrupted")
+        return 130
+    except BrokenPipeError:
+        return 0

@@ -1,0 +1,34 @@
+"""One exception tree for everything a user can cause."""
+
+from __future__ import annotations
+
+
+class ToasterError(Exception):
+    """Base class: its message is one clear line meant for the user."""
+
+
+class ConfigError(ToasterError):
+    """config.toml does not parse or validate. Carries the position."""
+
+    def __init__(self, path: str, line: int, col: int, message: str) -> None:
+        self.path = path
+        self.line = line
+        self.col = col
+        self.message = message
+        super().__init__(f"{path}:{line}:{col}: {message}")
+
+
+class SubscriptionError(ToasterError):
+    """An edit of the subscriptions cannot be done (duplicate, unknown feed)."""
+
+
+class FeedError(ToasterError):
+    """A feed could not be fetched or parsed."""
+
+
+class StorageError(ToasterError):
+    """The database cannot be opened or written."""
+
+
+class OpmlError(ToasterError):
+    """An OPML file cannot be read."""

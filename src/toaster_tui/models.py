@@ -1,0 +1,153 @@
+"""Plain data shared by every layer: config, parser output, query results."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+DEFAULT_TOPICS: tuple[str, ...] = (
+    "Technology", "Design", "Programming", "Science", "News", "Gaming",
+    "Entertainment", "Business", "Finance", "Sports", "Health", "Food",
+    "Travel", "Art", "Music", "Books", "Education", "Politics", "Personal",
+)
+FALLBACK_TOPIC = "Personal"
+
+
+# --- subscriptions (config.toml) -------------------------------------------
+
+@dataclass(frozen=True)
+class FeedSpec:
+    """One `[[feeds]]` entry of config.toml."""
+
+    url: str
+    topic: str = FALLBACK_TOPIC
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The `[settings]` table of config.toml."""
+
+    refresh_minutes: int = 30
+    """Background refresh period in the TUI; 0 means manual only."""
+    concurrency: int = 32
+    """Simultaneous fetches in all."""
+    per_host: int = 4
+    """Simultaneous fetches to one host."""
+    timeout: float = 30.0
+    """Seconds a whole request may take, connect included."""
+    max_bytes: int = 10 * 1024 * 1024
+    """Size cap of one response after decompression."""
+    topics: tuple[str, ...] = ()
+    """Sidebar order; unknown topics follow."""
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    settings: Settings = field(default_factory=Settings)
+    feeds: tuple[FeedSpec, ...] = ()
+
+    def topic_order(self) -> list[str]:
+        """Topics for the sidebar: settings.topics, then defaults, then the rest."""
+        order: list[str] = []
+        for name in (*self.settings.topics, *DEFAULT_TOPICS, *(f.topic for f in self.feeds)):
+            if name not in order:
+                order.append(name)
+        return order
+
+
+# --- parser output ----------------------------------------------------------
+
+@dataclass(frozen=True)
+class EntryData:
+    """One entry as parsed and extracted; every string is terminal-safe."""
+
+    key: str
+    """Identity within the feed: the entry id, else its link, else a hash."""
+    title: str
+    url: str | None
+    author: str | None
+    published: datetime | None
+    updated: datetime | None
+    content_html: str
+    """Sanitized HTML of the body (content, else the summary)."""
+    summary_html: str
+    """Sanitized HTML of the feed's own summary/description."""
+    text: str
+    """Plain text of the body, for search and read time."""
+    snippet: str
+    categories: tuple[str, ...]
+    language: str
+    read_minutes: int
+
+
+@dataclass(frozen=True)
+class FeedData:
+    title: str | None
+    site_url: str | None
+    language: str | None
+    entries: tuple[EntryData, ...]
+
+
+# --- query results ----------------------------------------------------------
+
+@dataclass(frozen=True)
+class FeedRow:
+    id: int
+    url: str
+    topic: str
+    title: str
+    site_url: str | None
+    fetch_url: str | None
+    article_count: int
+    unread_count: int
+    last_fetched: datetime | None
+    last_status: int | None
+    last_error: str | None
+    gone: bool
+
+
+@dataclass(frozen=True)
+class ArticleRow:
+    """A row of the article list: what the list pane and `articles` need."""
+
+    id: int
+    feed_id: int
+    feed_url: str
+    feed_title: str
+    topic: str
+    title: str
+    url: str | None
+    author: str | None
+    published: datetime | None
+    """Published, else updated (UTC); None when the feed gave neither."""
+    when: datetime
+    """The listing time: published, else updated, else first seen (UTC)."""
+    read: bool
+    starred: bool
+    read_minutes: int
+    language: str
+
+
+@dataclass(frozen=True)
+class ArticleDetail:
+    """What the reader pane shows for one article."""
+
+    row: ArticleRow
+    summary: tuple[str, ...]
+    quotes: tuple[str, ...]
+    text: str
+    """Readable body (light Markdown: headings, lists, links, quotes, code)."""
+    snippet: str
+    categories: tuple[str, ...]
+    related: tuple[ArticleRow, ...]
+
+
+@dataclass(frozen=True)
+class UnreadCounts:
+    by_feed: dict[int, int]
+    by_topic: dict[str, int]
+    total: int
+    starred: int
