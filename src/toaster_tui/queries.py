@@ -360,7 +360,8 @@ def _related_query(db: sqlite3.Connection, title: str, text: str) -> str | None:
     # Words in more than a twentieth of all articles say little about this
     # one, and each costs a long posting list to rank. Counting is capped, so
     # a common word costs no more than a rare one (fts5vocab reads it whole).
-    cap = max(50, total // 20)
+    # In a small cache, a word in half the articles is filler all the same.
+    cap = min(max(50, total // 20), max(2, total // 2))
     docs: dict[str, int] = {}
     for word in candidates:
         docs[word] = int(db.execute(

@@ -29,10 +29,19 @@ Stamp = tuple[int, int]
 class ConfigLoaded(Message):
     """config.toml was read, validated and synced into the cache."""
 
-    def __init__(self, config: Config, stamp: Stamp | None) -> None:
+    def __init__(
+        self, config: Config, stamp: Stamp | None, *, refresh_ids: list[int] | None = None,
+        select_id: int | None = None, due_refresh: bool = False,
+    ) -> None:
         super().__init__()
         self.config = config
         self.stamp = stamp
+        self.refresh_ids = refresh_ids or []
+        """Feeds to refresh at once (one just added)."""
+        self.select_id = select_id
+        """A feed to select in the sidebar."""
+        self.due_refresh = due_refresh
+        """Startup: the last refresh is older than refresh_minutes."""
 
 
 class ConfigFailed(Message):

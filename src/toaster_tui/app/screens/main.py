@@ -47,6 +47,8 @@ SEARCH_DELAY = 0.25
 class MainScreen(FeedActions, Screen[None]):
     """Owns the listing state (which topic, unread only, search) and the article keys."""
 
+    AUTO_FOCUS = "#articles"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", "Open", show=False),
         Binding("left_square_bracket", "step_topic(-1)", "Prev topic", show=False),
@@ -85,6 +87,7 @@ class MainScreen(FeedActions, Screen[None]):
         self._reload_timer: Timer | None = None
         self._search_timer: Timer | None = None
         self._last_reload = 0.0
+        self._select_feed: int | None = None
 
     @property
     def toaster(self) -> ToasterApp:
@@ -108,7 +111,6 @@ class MainScreen(FeedActions, Screen[None]):
         self.query_one("#reader").border_title = "Reader"
         self.query_one("#search").display = False
         self.query_one("#feed-error").display = False
-        self.articles.focus()
         self.show_listing()
         self.reload_sidebar()
 
@@ -132,9 +134,10 @@ class MainScreen(FeedActions, Screen[None]):
 
     # --- config and counts ------------------------------------------------------------
 
-    def apply_config(self, config: Config) -> None:
+    def apply_config(self, config: Config, *, select_feed: int | None = None) -> None:
         """A (re)loaded config.toml, already synced into the cache."""
         self.config = config
+        self._select_feed = select_feed
         self.reload_sidebar()
         self.articles.reload()
 
@@ -154,6 +157,8 @@ class MainScreen(FeedActions, Screen[None]):
     def _sidebar_loaded(self, message: SidebarLoaded) -> None:
         self.sidebar_data = message.data
         self.sidebar.set_data(self.config or Config(path=self.toaster.config_path), message.data)
+        if self._select_feed is not None and self.sidebar.select_key(("feed", self._select_feed)):
+            self._select_feed = None
         entry = self.sidebar.find(self.entry.key)
         if entry is not None and entry.data is not None:
             self.entry = entry.data  # fresh feed status for the banner

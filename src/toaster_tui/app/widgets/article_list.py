@@ -424,8 +424,9 @@ class ArticleList(ScrollView, can_focus=True):
         if not self._rows:
             if line == 1:
                 message = "Loading…" if self._loading else self._empty_text
-                text = Text(message, style=self.get_component_rich_style("article-list--empty"),
-                            justify="center")
+                style = base + self.get_component_rich_style("article-list--empty", partial=True)
+                text = Text(justify="center")
+                text.append(message, style)
                 text.truncate(width, overflow="ellipsis", pad=True)
                 return Strip(list(text.render(self.app.console)), width).simplify()
             return Strip.blank(width, base)
@@ -443,12 +444,12 @@ class ArticleList(ScrollView, can_focus=True):
 
     def _render_row(self, row: ArticleRow, cursor: bool, hover: bool,
                     width: int) -> tuple[Strip, Strip]:
-        style = self.get_component_rich_style
+        style = self._fore
         back = self.rich_style
         if cursor:
-            back += style("article-list--cursor")
+            back += self.get_component_rich_style("article-list--cursor")
         elif hover:
-            back += style("article-list--hover")
+            back += self.get_component_rich_style("article-list--hover")
         title_style = style("article-list--title-read" if row.read else "article-list--title")
         meta_style = style("article-list--meta-read" if row.read else "article-list--meta")
         if cursor and self.has_focus:
@@ -465,10 +466,16 @@ class ArticleList(ScrollView, can_focus=True):
         if star:
             title.append(star, style=style("article-list--star"))
         age = relative_age(row.published or row.when, self._now())
-        meta = Text(f"   {row.feed_title} · {age} · {row.read_minutes} min read",
-                    style=back + meta_style)
+        meta = Text(style=back)
+        meta.append(f"   {row.feed_title} · {age} · {row.read_minutes} min read", meta_style)
         meta.truncate(width, overflow="ellipsis", pad=True)
         return (self._strip(title, width, back), self._strip(meta, width, back))
+
+    def _fore(self, name: str) -> Style:
+        # The full component style has colours blended over the background;
+        # keep only the foreground part so row backgrounds (cursor, hover) show.
+        full = self.get_component_rich_style(name)
+        return Style(color=full.color, bold=full.bold, italic=full.italic)
 
     def _strip(self, text: Text, width: int, back: Style) -> Strip:
         segments = [s for s in text.render(self.app.console) if s.text != "\n"]
