@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import json
 import re
 import tomllib
@@ -41,7 +42,7 @@ class Feed:
 
 
 def _stamp(parsed: Any) -> datetime:
-    return datetime(*parsed[:6], tzinfo=UTC)
+    return datetime.fromtimestamp(calendar.timegm(parsed), UTC)
 
 
 def _load(path: Path) -> Feed:
@@ -119,15 +120,14 @@ def test_every_entry_is_complete(name: str) -> None:
         assert "<p>" in entry.html and "<h2>" in entry.html, label
         assert "<ul>" in entry.html or "<ol>" in entry.html, label
         assert "<blockquote>" in entry.html or "<q>" in entry.html, label
+        assert '<a href="http' in entry.html and "<img " in entry.html, label
         if name in PROGRAMMING:
             assert "<pre><code" in entry.html, label
     assert len({e.published for e in feed.entries}) == len(feed.entries), "dates are distinct"
 
 
-def test_rich_content_overall() -> None:
+def test_lengths_and_dates_vary() -> None:
     entries = [e for feed in FEEDS.values() for e in feed.entries]
-    assert sum("<img " in e.html for e in entries) >= 0.8 * len(entries)
-    assert sum("<a href=" in e.html for e in entries) >= 15
     lengths = sorted(_words(e.html) for e in entries)
     assert lengths[-1] >= 800, "some long reads too"
     # Dates spread over the weeks, not bunched on one day.

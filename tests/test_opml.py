@@ -43,7 +43,8 @@ NESTED = b"""<?xml version="1.0" encoding="UTF-8"?>
 
 CATEGORIES = b"""<?xml version="1.0"?>
 <opml version="1.0"><head/><body>
-  <outline type="rss" text="One" xmlUrl="https://one.example/feed" category="/Design/Typography,/Art"/>
+  <outline type="rss" text="One" xmlUrl="https://one.example/feed"
+           category="/Design/Typography,/Art"/>
   <outline type="rss" text="Two" xmlUrl="https://two.example/feed" category="Music"/>
   <outline type="rss" text="Three" xmlUrl="https://three.example/feed" category=""/>
   <outline text="Books">

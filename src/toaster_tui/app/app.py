@@ -9,6 +9,7 @@ browser from a thread and runs $EDITOR while suspended.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 import subprocess
@@ -35,7 +36,7 @@ from toaster_tui.config import load_config
 from toaster_tui.errors import ConfigError, ToasterError
 from toaster_tui.models import Config, Settings
 from toaster_tui.sanitize import safe_url
-from toaster_tui.update import ProgressFn, RefreshReport, Refresher
+from toaster_tui.update import ProgressFn, Refresher, RefreshReport
 
 __all__ = ["RefresherLike", "ToasterApp"]
 
@@ -265,9 +266,8 @@ class ToasterApp(App[int]):
             return
 
         def open_it() -> None:
-            try:
+            # No browser at all: nothing to do, but never crash over it.
+            with contextlib.suppress(Exception):
                 webbrowser.open(safe, new=2 if new_tab else 0)
-            except Exception:  # no browser: nothing to do but not crash
-                pass
 
         threading.Thread(target=open_it, name="toaster-browser", daemon=True).start()

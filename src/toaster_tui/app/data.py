@@ -8,6 +8,7 @@ connection also serves the reads) and keeps it for the app's lifetime.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Sequence
@@ -58,10 +59,9 @@ class DataSource:
             self._closed = True
             stores, self._stores = self._stores, []
         for store in stores:
-            try:
+            # A connection still busy in a dying thread: nothing more to do.
+            with contextlib.suppress(Exception):
                 store.close()
-            except Exception:  # a connection still busy in a dying thread
-                pass
 
     # --- reads ----------------------------------------------------------------
 

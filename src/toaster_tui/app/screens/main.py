@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar, cast
@@ -73,7 +74,9 @@ class MainScreen(FeedActions, Screen[None]):
         Binding("e", "app.edit_config", "Edit config", show=False),
     ]
 
-    def __init__(self, data: DataSource, now: Callable[[], datetime], *, demo: bool = False) -> None:
+    def __init__(
+        self, data: DataSource, now: Callable[[], datetime], *, demo: bool = False
+    ) -> None:
         super().__init__(id="main")
         self.data = data
         self.now = now
@@ -481,7 +484,6 @@ class MainScreen(FeedActions, Screen[None]):
                         severity="warning", timeout=5)
 
 
-def _with(row: ArticleRow, **changes: bool) -> ArticleRow:
-    from dataclasses import replace
-
-    return replace(row, **changes)
+def _with(row: ArticleRow, *, read: bool | None = None, starred: bool | None = None) -> ArticleRow:
+    return replace(row, read=row.read if read is None else read,
+                   starred=row.starred if starred is None else starred)

@@ -125,6 +125,7 @@ class ArticleList(ScrollView, can_focus=True):
         self._loading = False
         self._loading_more = False
         self._has_more = False
+        self._reload_pending = False
         self._empty_text = "Loading…"
         self._cache: LRUCache[tuple[object, ...], tuple[Strip, Strip]] = LRUCache(256)
         self.filter: ArticleFilter | None = None
@@ -144,7 +145,7 @@ class ArticleList(ScrollView, can_focus=True):
         return self._rows[self._cursor] if self._rows else None
 
     @property
-    def loading(self) -> bool:
+    def is_loading(self) -> bool:
         return self._loading
 
     @property
@@ -162,12 +163,16 @@ class ArticleList(ScrollView, can_focus=True):
         self.filter = flt
         self._generation += 1
         self._loading = True
+        self._reload_pending = False
         self._empty_text = empty or "No articles here yet."
         self._fetch("replace", after=None, limit=PAGE, keep_id=keep_id)
 
     def reload(self) -> None:
         """Re-query what is loaded, keeping the selection and its place on screen."""
-        if self.filter is None or self._loading:
+        if self.filter is None:
+            return
+        if self._loading:
+            self._reload_pending = True  # after the first page lands
             return
         keep = self.current.id if self.current else None
         self._fetch("reload", after=None, limit=max(PAGE, len(self._rows) + 50), keep_id=keep)
@@ -212,6 +217,9 @@ class ArticleList(ScrollView, can_focus=True):
             self._cursor = self._index.get(message.keep_id or -1, 0)
             self.scroll_to(y=0, animate=False, immediate=True)
             self._scroll_cursor_visible()
+            if self._reload_pending:
+                self._reload_pending = False
+                self.reload()
         else:
             self._apply_reload(message.rows, message.has_more, message.keep_id)
         if message.open_id is not None and message.open_id in self._index:

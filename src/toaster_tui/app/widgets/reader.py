@@ -187,7 +187,8 @@ class ReaderPane(VerticalScroll, can_focus=True):
         tags = Text()
         tag_style = self.get_component_rich_style("reader--tag")
         for category in categories:
-            tags.append(f" {category} ", tag_style)
+            # No-break spaces: a tag never wraps in the middle.
+            tags.append(f" {category} ".replace(" ", "\u00a0"), tag_style)
             tags.append(" ")
         self._section("#reader-tags", bool(categories))
         self.query_one("#reader-tags", Static).update(tags)
