@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from clirunner import Cli
 from feedserver import FeedServer
-from toaster_tui.cli import main
 
 
 @pytest.fixture(autouse=True)
@@ -28,31 +26,6 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory,
 def server() -> Iterator[FeedServer]:
     with FeedServer() as srv:
         yield srv
-
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-    def json(self) -> object:
-        return json.loads(self.out)
-
-
-@dataclass
-class Cli:
-    """Runs `toaster` in-process against one config and database."""
-
-    config: Path
-    db: Path
-    capsys: pytest.CaptureFixture[str]
-
-    def __call__(self, *args: str) -> Result:
-        self.capsys.readouterr()
-        code = main([*args, "--config", str(self.config), "--db", str(self.db)])
-        captured = self.capsys.readouterr()
-        return Result(code, captured.out, captured.err)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from datetime import timedelta
 
-from conftest import Cli
+from clirunner import Cli
 from feedsamples import BASE_TIME, Item, atom, json_feed, make_items, rss1, rss2
 from feedserver import FeedServer
 from toaster_tui.store import Store

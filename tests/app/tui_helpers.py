@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import http.server
+import io
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from rich.console import Console
 from textual.pilot import Pilot
 
 from toaster_tui.app.app import ToasterApp
@@ -138,3 +140,14 @@ def rss(title: str, items: list[tuple[str, str, str]]) -> str:
     return (f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
             f"<title>{title}</title><link>https://example.test/</link>"
             f"<description>{title}</description>{body}</channel></rss>")
+
+
+def screen_text(app: ToasterApp) -> str:
+    """The terminal as the user sees it, as plain text (like capture-pane)."""
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True,
+                      color_system="truecolor", record=True, legacy_windows=False,
+                      safe_box=False)
+    console.print(app.screen._compositor.render_update(
+        full=True, screen_stack=app._background_screens))
+    return console.export_text(styles=False)
