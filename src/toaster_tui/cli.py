@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -19,7 +21,7 @@ from toaster_tui.config import ensure_config
 from toaster_tui.errors import ConfigError, ToasterError
 from toaster_tui.models import Config, FeedSpec
 from toaster_tui.render import article_json, article_line, detail_text, feed_json, feed_line
-from toaster_tui.sanitize import clean_line
+from toaster_tui.sanitize import clean_line, clean_text, json_safe
 from toaster_tui.store import Store
 from toaster_tui.update import FeedOutcome, Refresher
 
@@ -87,6 +89,17 @@ def _err(message: str) -> None:
     print(f"toaster: {clean_line(message)}", file=sys.stderr)
 
 
+def _out(text: str) -> None:
+    """Print to stdout. Everything shown was cleaned when stored; this is the
+    last line of defence: no escape or control character reaches a terminal."""
+    print(clean_text(text))
+
+
+def _json_out(value: object) -> None:
+    """JSON on stdout, unsafe characters as \\u escapes (the same data)."""
+    print(json_safe(json.dumps(value, ensure_ascii=False, indent=2)))
+
+
 def _load(args: argparse.Namespace) -> Config:
     path = paths.config_path(getattr(args, "config", None))
     config, created = ensure_config(path)
@@ -112,7 +125,8 @@ class _ProgressBar:
         if self.live:
             self.stream.write("\r\x1b[2K")
         if outcome.failed:
-            self.stream.write(f"{outcome.url}: {outcome.error or 'failed'}\n")
+            reason = clean_line(outcome.error) or "failed"
+            self.stream.write(f"{clean_line(outcome.url)}: {reason}\n")
         if self.live:
             width = 30
             filled = width * done // max(total, 1)
@@ -143,7 +157,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     failed = sum(o.failed for o in outcomes)
     new = sum(o.new for o in outcomes)
     unchanged = sum(o.kind == "not_modified" for o in outcomes)
-    print(f"{len(outcomes)} feeds: {new} new articles, {unchanged} unchanged, {failed} failed")
+    _out(f"{len(outcomes)} feeds: {new} new articles, {unchanged} unchanged, {failed} failed")
     return 1 if failed else 0
 
 
@@ -161,7 +175,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     store.close()
     shown = title or resolved.data.title or resolved.url
     got = sum(o.new for o in outcomes)
-    print(f"added {shown} ({resolved.url}) to {topic}: {got} articles")
+    _out(f"added {shown} ({resolved.url}) to {topic}: {got} articles")
     return 1 if any(o.failed for o in outcomes) else 0
 
 
@@ -169,7 +183,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
     config = _load(args)
     config = config_edit.remove_feed(config.path, args.url.strip())
     _open_store(args, config).close()
-    print(f"removed {args.url.strip()}")
+    _out(f"removed {args.url.strip()}")
     return 0
 
 
@@ -180,7 +194,7 @@ def cmd_move(args: argparse.Namespace) -> int:
     config = _load(args)
     config = config_edit.move_feed(config.path, args.url.strip(), topic)
     _open_store(args, config).close()
-    print(f"moved {args.url.strip()} to {topic}")
+    _out(f"moved {args.url.strip()} to {topic}")
     return 0
 
 
@@ -190,10 +204,10 @@ def cmd_feeds(args: argparse.Namespace) -> int:
     rows = queries.list_feeds(store.db)
     store.close()
     if args.json:
-        print(json.dumps([feed_json(r) for r in rows], ensure_ascii=False, indent=2))
+        _json_out([feed_json(r) for r in rows])
     else:
         for row in rows:
-            print(feed_line(row))
+            _out(feed_line(row))
     return 0
 
 
@@ -207,10 +221,10 @@ def cmd_articles(args: argparse.Namespace) -> int:
     rows = queries.list_articles(store.db, flt, limit=args.limit)
     store.close()
     if args.json:
-        print(json.dumps([article_json(r) for r in rows], ensure_ascii=False, indent=2))
+        _json_out([article_json(r) for r in rows])
     else:
         for row in rows:
-            print(article_line(row))
+            _out(article_line(row))
     return 0
 
 
@@ -223,9 +237,9 @@ def cmd_show(args: argparse.Namespace) -> int:
         _err(f"no article with id {args.id}")
         return 1
     if args.json:
-        print(json.dumps(article_json(detail.row, detail), ensure_ascii=False, indent=2))
+        _json_out(article_json(detail.row, detail))
     else:
-        print(detail_text(detail))
+        _out(detail_text(detail))
     return 0
 
 
@@ -244,7 +258,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     if fresh:
         config = config_edit.add_feeds(config.path, fresh)
     _open_store(args, config).close()
-    print(f"imported {len(fresh)} feeds ({len(specs) - len(fresh)} already subscribed)")
+    _out(f"imported {len(fresh)} feeds ({len(specs) - len(fresh)} already subscribed)")
     return 0
 
 
@@ -258,9 +272,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     text = render_opml(config.feeds, titles)
     if args.file:
         config_edit.write_atomic(Path(args.file), text.encode("utf-8"))
-        print(f"exported {len(config.feeds)} feeds to {args.file}", file=sys.stderr)
+        _err(f"exported {len(config.feeds)} feeds to {args.file}")
     else:
-        sys.stdout.write(text)
+        sys.stdout.write(clean_text(text))
     return 0
 
 
@@ -288,11 +302,14 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):  # a non-UTF-8 terminal gets "?", not a traceback
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="replace")  # type: ignore[union-attr]
     args = _build_parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
     except ConfigError as exc:
-        print(exc, file=sys.stderr)  # exactly path:line:col: message
+        print(clean_line(str(exc)), file=sys.stderr)  # exactly path:line:col: message
         return 2
     except UsageError as exc:
         _err(str(exc))
@@ -300,8 +317,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ToasterError as exc:
         _err(str(exc))
         return 1
+    except sqlite3.Error as exc:  # e.g. a database damaged after it was opened
+        where = paths.db_path(getattr(args, "db", None))
+        _err(f"{where}: database error: {exc}")
+        return 1
+    except OSError as exc:
+        if isinstance(exc, BrokenPipeError):
+            return 0
+        _err(f"{exc.filename or 'file'}: {exc.strerror or exc}")
+        return 1
+    except RecursionError:
+        _err("the input is nested too deeply to read")
+        return 1
     except KeyboardInterrupt:
         _err("interrupted")
         return 130
-    except BrokenPipeError:
-        return 0

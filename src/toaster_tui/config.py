@@ -22,6 +22,7 @@ import tomli_w
 from toaster_tui import paths
 from toaster_tui.errors import ConfigError
 from toaster_tui.models import FALLBACK_TOPIC, Config, FeedSpec, Settings
+from toaster_tui.sanitize import is_terminal_safe
 
 __all__ = [
     "dump_config",
@@ -44,6 +45,12 @@ _INT_RULES: dict[str, tuple[int, int | None, str]] = {
     "max_bytes": (1024, None, "an integer >= 1024"),
 }
 _MAX_TIMEOUT = 600.0
+# Upper bounds: a setting beyond these is a typo, and would disable a limit.
+_INT_CAPS: dict[str, tuple[int, str]] = {
+    "refresh_minutes": (525_600, "525600 (a year)"),
+    "max_bytes": (1 << 30, "1073741824 (1 GiB)"),
+}
+_MAX_NESTING = 64
 
 _TOML_POS = re.compile(r"^(?P<msg>.*?)\s*\(at line (?P<line>\d+), column (?P<col>\d+)\)$", re.S)
 _TOML_END = re.compile(r"^(?P<msg>.*?)\s*\(at end of document\)$", re.S)
@@ -73,7 +80,27 @@ def parse_config(data: bytes | str, path: Path) -> Config:
     except tomllib.TOMLDecodeError as exc:
         line, col, message = _syntax_position(str(exc), text)
         raise ConfigError(str(path), line, col + (shift if line == 1 else 0), message) from None
+    except RecursionError:  # tomllib recurses once per nested array or inline table
+        line, col = _too_deep(text)
+        raise ConfigError(str(path), line, col + (shift if line == 1 else 0),
+                          f"arrays or tables nested more than {_MAX_NESTING} deep") from None
     return _Validator(text, path, shift).config(raw)
+
+
+def _too_deep(text: str) -> tuple[int, int]:
+    """Where [ / { nesting first exceeds _MAX_NESTING (strings and comments skipped)."""
+    depth = 0
+    pattern = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|#[^\n]*|[\[{]|[\]}]')
+    for m in pattern.finditer(text):
+        token = m.group()
+        if token in ("[", "{"):
+            depth += 1
+            if depth > _MAX_NESTING:
+                line = text.count("\n", 0, m.start()) + 1
+                return line, m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+        elif token in ("]", "}"):
+            depth = max(0, depth - 1)
+    return 1, 1
 
 
 def _decode(data: bytes, path: Path) -> str:
@@ -146,6 +173,10 @@ class _Validator:
                     or (high is not None and number > high)):
                 raise self._fail(("settings", key), f"{key} must be {wanted}, not {_show(number)}",
                                  value=True)
+            cap = _INT_CAPS.get(key)
+            if cap is not None and number > cap[0]:
+                raise self._fail(("settings", key), f"{key} must be at most {cap[1]}, "
+                                 f"not {_show(number)}", value=True)
             values[key] = number
         if "timeout" in raw:
             seconds = raw["timeout"]
@@ -170,6 +201,9 @@ class _Validator:
                                  value=True)
             if not name.strip():
                 raise self._fail(where, "topics must not hold an empty topic name", value=True)
+            if _unsafe_text(name):
+                raise self._fail(where, f"topic names must not contain {_UNSAFE_WHAT}: "
+                                 f"{_show(name)}", value=True)
             if name.strip() not in topics:
                 topics.append(name.strip())
         return tuple(topics)
@@ -210,11 +244,25 @@ class _Validator:
         if not isinstance(topic, str) or not topic.strip():
             raise self._fail(("feeds", index, "topic"),
                              f"topic must be a non-empty string, not {_show(topic)}", value=True)
+        if _unsafe_text(topic):
+            raise self._fail(("feeds", index, "topic"),
+                             f"topic must not contain {_UNSAFE_WHAT}: {_show(topic)}", value=True)
         title = entry.get("title")
         if title is not None and not isinstance(title, str):
             raise self._fail(("feeds", index, "title"),
                              f"title must be a string, not {_show(title)}", value=True)
+        if title is not None and _unsafe_text(title):
+            raise self._fail(("feeds", index, "title"),
+                             f"title must not contain {_UNSAFE_WHAT}: {_show(title)}", value=True)
         return FeedSpec(url=url.strip(), topic=topic.strip(), title=(title or "").strip() or None)
+
+
+_UNSAFE_WHAT = "line breaks, tabs, control characters or bidi overrides"
+
+
+def _unsafe_text(value: str) -> bool:
+    """A topic or title that would drive the terminal or break a line."""
+    return not is_terminal_safe(value) or "\n" in value or "\t" in value
 
 
 def feed_url_problem(url: str) -> str | None:

@@ -9,9 +9,12 @@ decompressed size, so a gzip bomb never inflates past `max_bytes`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import email.utils
+import ssl
 import time
 import zlib
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from enum import Enum
 from urllib.parse import urljoin, urlsplit
@@ -57,19 +60,43 @@ class _TooLarge(Exception):
     pass
 
 
+IDLE_POOLS = 32
+"""Connection pools of hosts with nothing in flight kept open (the most recent)."""
+
+
 class Fetcher:
-    """Fetches feeds with one client; use as an async context manager."""
+    """Fetches feeds; use as an async context manager.
+
+    One small connection pool (an httpx client) per origin, all sharing one
+    TLS context: httpx scans every connection of a pool on each request, so a
+    single pool as big as `concurrency` costs O(connections) per request and,
+    with more hosts than connections, closes one host's idle connection to
+    open another's. Per-origin pools of `per_host` connections keep every
+    host's connections alive for reuse at O(per_host) a request. Pools of
+    origins with nothing in flight are closed beyond the IDLE_POOLS most recent.
+    """
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._all = asyncio.Semaphore(settings.concurrency)
         self._hosts: dict[str, asyncio.Semaphore] = {}
-        self.client = httpx.AsyncClient(
+        self._tls: ssl.SSLContext | None = None  # made once, on the first pool
+        self._pools: dict[str, httpx.AsyncClient] = {}
+        self._busy: dict[str, int] = {}
+        self._idle: dict[str, None] = {}  # origins with nothing in flight, oldest first
+
+    def _new_client(self) -> httpx.AsyncClient:
+        per_host = max(1, self.settings.per_host)
+        if self._tls is None:
+            self._tls = httpx.create_ssl_context(trust_env=False)
+        return httpx.AsyncClient(
             follow_redirects=False,
-            timeout=httpx.Timeout(settings.timeout, connect=min(10.0, settings.timeout)),
+            verify=self._tls,
+            timeout=httpx.Timeout(self.settings.timeout,
+                                  connect=min(10.0, self.settings.timeout)),
             limits=httpx.Limits(
-                max_connections=settings.concurrency,
-                max_keepalive_connections=settings.concurrency,
+                max_connections=per_host,
+                max_keepalive_connections=per_host,
                 keepalive_expiry=30.0,
             ),
             headers={"User-Agent": USER_AGENT, "Accept": ACCEPT,
@@ -82,7 +109,44 @@ class Fetcher:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        await self.client.aclose()
+        pools = list(self._pools.values())
+        self._pools.clear()
+        self._idle.clear()
+        for client in pools:
+            await client.aclose()
+
+    @contextlib.asynccontextmanager
+    async def _pooled(self, url: str) -> AsyncIterator[httpx.AsyncClient]:
+        """The pool of the URL's origin, marked busy while in use."""
+        origin, client = self._pool(url)
+        try:
+            yield client
+        finally:
+            await self._release(origin)
+
+    def _pool(self, url: str) -> tuple[str, httpx.AsyncClient]:
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}".lower()
+        client = self._pools.get(origin)
+        if client is None:
+            client = self._pools[origin] = self._new_client()
+        self._busy[origin] = self._busy.get(origin, 0) + 1
+        self._idle.pop(origin, None)
+        return origin, client
+
+    async def _release(self, origin: str) -> None:
+        left = self._busy[origin] - 1
+        if left:
+            self._busy[origin] = left
+            return
+        del self._busy[origin]
+        self._idle[origin] = None
+        while len(self._idle) > IDLE_POOLS:
+            oldest = next(iter(self._idle))
+            del self._idle[oldest]
+            client = self._pools.pop(oldest, None)
+            if client is not None:
+                await client.aclose()
 
     def _host_limit(self, url: str) -> asyncio.Semaphore:
         host = urlsplit(url).hostname or ""
@@ -126,9 +190,8 @@ class Fetcher:
                 # The clock starts once we hold a slot: queueing is not the
                 # server's fault. It covers every hop and the whole body.
                 deadline = deadline or loop.time() + self.settings.timeout
-                async with asyncio.timeout_at(deadline), self.client.stream(
-                    "GET", current, headers=headers
-                ) as resp:
+                async with self._pooled(current) as client, asyncio.timeout_at(deadline), \
+                        client.stream("GET", current, headers=headers) as resp:
                     status = resp.status_code
                     if status in (301, 302, 303, 307, 308):
                         target = resp.headers.get("location")
@@ -144,6 +207,9 @@ class Fetcher:
                         continue
                     moved = current if permanent and current != url else None
                     if status == 304:
+                        # Never a body (h11 knows): reading the end of it lets
+                        # httpx keep the connection for the next request.
+                        await resp.aread()
                         return FetchResult(Outcome.NOT_MODIFIED, status, etag=etag,
                                            last_modified=last_modified, permanent_url=moved)
                     if status == 410:

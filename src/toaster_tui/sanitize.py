@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-__all__ = ["clean_line", "clean_text", "is_terminal_safe", "safe_url"]
+__all__ = ["clean_line", "clean_text", "is_terminal_safe", "json_safe", "safe_url"]
 
 # Introducers of "string" controls whose payload runs up to a terminator:
 # OSC, DCS, SOS, PM, APC in their 7-bit (ESC x) and 8-bit (C1) forms.
@@ -100,3 +100,14 @@ def safe_url(s: str | None) -> str | None:
 def is_terminal_safe(s: str) -> bool:
     """True iff `clean_text(s) == s`: no escape, control or bidi character."""
     return _UNSAFE_RE.search(s) is None
+
+
+def json_safe(text: str) -> str:
+    """JSON text with every character clean_text would touch written as `\\uXXXX`.
+
+    The document means exactly the same (JSON escapes are lossless) but can be
+    printed to a terminal: json.dumps(ensure_ascii=False) leaves C1 controls,
+    bidi overrides and lone surrogates raw. Only valid on JSON text, where
+    such characters can only sit inside strings.
+    """
+    return _UNSAFE_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

@@ -7,8 +7,11 @@ transaction, so a kill mid-refresh loses at most the feed being written.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import json
+import os
 import sqlite3
 import time
 from collections.abc import Iterable, Sequence
@@ -42,9 +45,9 @@ def connect(path: Path) -> sqlite3.Connection:
             path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
         )
     except OSError as exc:
-        raise StorageError(f"{where}: cannot open the database: {exc.strerror or exc}") from exc
+        raise StorageError(f"{where}: cannot open the database: {_why(path, exc)}") from exc
     except sqlite3.Error as exc:
-        raise StorageError(f"{where}: cannot open the database: {exc}") from exc
+        raise StorageError(f"{where}: cannot open the database: {_why(path, exc)}") from exc
     try:
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         if db.execute("PRAGMA journal_mode = WAL").fetchone()[0].lower() != "wal":
@@ -57,11 +60,35 @@ def connect(path: Path) -> sqlite3.Connection:
         migrate(db, where)
     except sqlite3.DatabaseError as exc:
         db.close()
-        raise StorageError(f"{where}: the database is unusable: {exc}") from exc
+        raise StorageError(f"{where}: the database is unusable: {_why(path, exc)}") from exc
     except StorageError:
         db.close()
         raise
     return db
+
+
+def _why(path: Path, exc: BaseException) -> str:
+    """An OS or SQLite error in plain words, with the likely cause when known."""
+    text = (exc.strerror if isinstance(exc, OSError) else None) or str(exc)
+    lowered = text.lower()
+    directory = path.parent if str(path.parent) else Path(".")
+    if (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or "disk is full" in lowered:
+        return f"the disk is full ({text})"
+    if (isinstance(exc, OSError) and exc.errno == errno.EROFS) or "readonly" in lowered \
+            or "read-only" in lowered or "unable to open" in lowered:
+        try:
+            read_only_fs = bool(os.statvfs(directory).f_flag & os.ST_RDONLY)
+        except OSError:
+            read_only_fs = False
+        if read_only_fs:
+            return f"{directory} is on a read-only file system ({text})"
+        if directory.is_dir() and not os.access(directory, os.W_OK | os.X_OK):
+            return f"the directory {directory} is not writable ({text})"
+        if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+            return f"the file is not readable and writable ({text})"
+    if "locked" in lowered:
+        return f"another program holds a lock on it for too long ({text})"
+    return text
 
 
 def to_epoch(moment: datetime | None) -> int | None:
@@ -317,7 +344,7 @@ class _Transaction:
         try:
             self.db.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
-            raise StorageError(f"{self.where}: {exc}") from exc
+            raise StorageError(f"{self.where}: {_why(Path(self.where), exc)}") from exc
 
     def __exit__(self, exc_type: object, exc: BaseException | None, tb: object) -> None:
         if exc is None:
@@ -325,9 +352,16 @@ class _Transaction:
                 self.db.execute("COMMIT")
                 return
             except sqlite3.Error as err:
-                self.db.execute("ROLLBACK")
-                raise StorageError(f"{self.where}: {err}") from err
-        if self.db.in_transaction:
-            self.db.execute("ROLLBACK")
+                self._rollback()  # SQLite may have rolled back already (disk full)
+                raise StorageError(f"{self.where}: {_why(Path(self.where), err)}") from err
+        self._rollback()
         if isinstance(exc, sqlite3.Error):
-            raise StorageError(f"{self.where}: {exc}") from exc
+            raise StorageError(f"{self.where}: {_why(Path(self.where), exc)}") from exc
+        if isinstance(exc, UnicodeError | OverflowError):  # a value SQLite cannot take
+            raise StorageError(f"{self.where}: cannot store a value: {exc}") from exc
+
+    def _rollback(self) -> None:
+        # A failed ROLLBACK must not hide the error that caused it.
+        if self.db.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                self.db.execute("ROLLBACK")

@@ -1,28 +1,43 @@
 """The refresh pipeline: fetch -> parse -> store, one outcome per feed.
 
-Fetching runs on the event loop (httpx, async); parsing runs in a process
-pool (or a thread for a handful of feeds) and the writes on one dedicated
-database thread, so a UI sharing the loop keeps answering keys. One feed
-failing never stops the rest; each feed is committed in its own transaction.
+The event loop only fetches (httpx, async) and schedules, so a UI sharing it
+keeps answering keys. Parsing a fetched feed and writing it to the database
+is one job for a worker: a forkserver process pool when there are
+PROCESS_POOL_THRESHOLD feeds or more (both cores parse), else the database
+thread. Every worker owns its connection and writes each feed in one
+transaction under a lock shared by all writers, so a writer waiting for
+another is handed the database at once instead of polling SQLite's busy
+timeout. The small writes (304s, failures) go to one database thread here.
+One feed failing never stops the rest; a crashed worker is replaced.
+
+Feeds are worked through host by host: a host once started is finished
+before new hosts start (within the per-host limit), so the connections the
+fetcher keeps per host are reused and few hosts have connections open.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import functools
 import multiprocessing
+import multiprocessing.util
 import os
+import pickle
+import signal
+import threading
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, Protocol, TypeVar
+from typing import Any, Literal, TypeVar
+from urllib.parse import urlsplit
 
 from toaster_tui.errors import FeedError, StorageError
 from toaster_tui.fetch import Fetcher, FetchResult, Outcome
-from toaster_tui.models import FeedData, Settings
-from toaster_tui.parse import parse_feed
+from toaster_tui.models import Settings
 from toaster_tui.sanitize import clean_line
 from toaster_tui.store import FetchState, Store
 
@@ -32,6 +47,18 @@ PROCESS_POOL_THRESHOLD = 8
 """Below this many feeds, starting worker processes costs more than it saves."""
 BACKOFF_BASE = 5 * 60
 BACKOFF_MAX = 24 * 3600
+MAX_WORKERS = 4
+"""Parse processes at most (fewer on fewer cores): SQLite takes one writer at a time."""
+BACKLOG_BYTES = 64 * 1024 * 1024
+"""Fetched bodies waiting for a parser beyond which no new fetch starts."""
+POOL_RESTARTS = 3
+"""Worker processes a refresh replaces (died or overran), per worker."""
+
+# Workers fork from a server that has already imported the parser and store,
+# so each one starts in milliseconds. The app starts the forkserver itself
+# (see app._start_forkserver), after this module is imported.
+_MP = multiprocessing.get_context("forkserver")
+_MP.set_forkserver_preload(["toaster_tui.update", "toaster_tui.parse"])
 
 Kind = Literal["updated", "not_modified", "failed", "gone", "skipped"]
 
@@ -75,6 +102,159 @@ def backoff_until(error_count: int, now: float) -> int:
     return int(now + min(BACKOFF_BASE * 2 ** min(error_count, 16), BACKOFF_MAX))
 
 
+# --- the worker side (a pool process, or the database thread) ----------------
+
+_worker = threading.local()
+
+
+def _init_worker(db_path: str, lock: Any) -> None:
+    """Pool initializer: where the database is and the lock all writers share."""
+    _worker.db_path = db_path
+    _worker.lock = lock
+    _worker.store = None
+    if multiprocessing.parent_process() is not None:
+        # Close the connection when the worker process ends (no atexit there).
+        multiprocessing.util.Finalize(None, _close_store, exitpriority=10)
+
+
+def _set_lock(lock: Any) -> None:
+    _worker.lock = lock
+
+
+def _store() -> Store:
+    store: Store | None = _worker.store
+    if store is None:
+        store = _worker.store = Store(Path(_worker.db_path))
+    return store
+
+
+def _close_store() -> None:
+    store: Store | None = getattr(_worker, "store", None)
+    if store is not None:
+        _worker.store = None
+        store.close()
+
+
+def _write(fn: Callable[[Store], T]) -> T:
+    """Run one write on this worker's connection, holding the writers' lock."""
+    with _worker.lock:
+        return fn(_store())
+
+
+@dataclass(frozen=True)
+class _Done:
+    """A worker's answer for one fetched feed (small: it crosses processes)."""
+
+    kind: Literal["updated", "unreadable", "unsaved"]
+    new: int = 0
+    updated: int = 0
+    error: str | None = None
+
+
+def _parse_and_store(feed_id: int, body: bytes, url: str, content_type: str | None,
+                     status: int, etag: str | None, last_modified: str | None,
+                     fetch_url: str | None) -> _Done:
+    """Parse a fetched document and store it in one transaction."""
+    from toaster_tui.parse import parse_feed  # imported once per worker
+
+    try:
+        data = parse_feed(body, url, content_type)
+    except FeedError as exc:
+        return _Done("unreadable", error=str(exc))
+    except RecursionError:
+        return _Done("unreadable", error="feed is nested too deeply to read")
+    except MemoryError:
+        return _Done("unreadable", error="feed is too large to parse")
+    except Exception as exc:  # a parser bug on odd input: this feed's error, not a crash
+        return _Done("unreadable", error=(f"could not read the feed ({type(exc).__name__}: "
+                                          f"{clean_line(str(exc))[:160]})"))
+    try:
+        counts = _write(lambda store: store.save_feed(
+            feed_id, data, status=status, etag=etag, last_modified=last_modified,
+            fetch_url=fetch_url))
+    except StorageError as exc:
+        return _Done("unsaved", error=str(exc))
+    return _Done("updated", counts.new, counts.updated)
+
+
+# --- scheduling ---------------------------------------------------------------
+
+def _host(state: FetchState) -> str:
+    try:
+        return (urlsplit(state.fetch_url or state.url).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+class _Backlog:
+    """Bytes fetched and not yet parsed: new fetches wait while there are too many."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.bytes = 0
+        self.drained = asyncio.Event()
+
+    async def room(self) -> None:
+        while self.bytes > self.limit:
+            self.drained.clear()
+            await self.drained.wait()
+
+    def add(self, size: int) -> None:
+        self.bytes += size
+
+    def done(self, size: int) -> None:
+        self.bytes -= size
+        if self.bytes <= self.limit:
+            self.drained.set()
+
+
+class _HostQueue:
+    """Feeds by host; `take` prefers hosts already under way.
+
+    A host is started only when no started host has both feeds left and a
+    free per-host slot, so at any time few hosts have connections open and
+    each one's connections are reused for its next feed.
+    """
+
+    def __init__(self, states: Sequence[FetchState], per_host: int) -> None:
+        self.per_host = max(1, per_host)
+        self.waiting: dict[str, deque[FetchState]] = {}
+        for state in states:
+            self.waiting.setdefault(_host(state), deque()).append(state)
+        self.fresh: deque[str] = deque(self.waiting)  # hosts not started, in order
+        self.started: dict[str, None] = {}  # started hosts with feeds left
+        self.active: dict[str, int] = {}
+        self.changed = asyncio.Event()
+
+    def take(self) -> tuple[str, FetchState] | None:
+        for host in self.started:
+            if self.active.get(host, 0) < self.per_host:
+                return host, self._pop(host)
+        if self.fresh:
+            host = self.fresh.popleft()
+            self.started[host] = None
+            return host, self._pop(host)
+        return None
+
+    def _pop(self, host: str) -> FetchState:
+        queue = self.waiting[host]
+        state = queue.popleft()
+        if not queue:
+            del self.started[host]
+        self.active[host] = self.active.get(host, 0) + 1
+        return state
+
+    def done(self, host: str) -> None:
+        self.active[host] -= 1
+        self.changed.set()
+
+    @property
+    def empty(self) -> bool:
+        return not self.started and not self.fresh
+
+
+# --- the refresh --------------------------------------------------------------
+
 class Refresher:
     """Refreshes feeds into the database at `db_path`."""
 
@@ -98,76 +278,270 @@ class Refresher:
         progress: ProgressFn | None = None,
     ) -> RefreshReport:
         loop = asyncio.get_running_loop()
-        # One thread owns the connection: every write is queued to it.
-        writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="toaster-db")
-        store: Store | None = None
-        parse_pool: Executor | None = None
+        # The database thread: small writes, and in thread mode the parsing too.
+        writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="toaster-db",
+                                    initializer=_init_worker,
+                                    initargs=(str(self.db_path), threading.Lock()))
         report = RefreshReport()
-
-        async def write(fn: Callable[[], T]) -> T:
-            return await loop.run_in_executor(writer, fn)
-
+        pool: _Pool | None = None
         try:
-            store = await write(lambda: Store(self.db_path))
-            opened = store
-            states = await write(lambda: opened.fetch_states(feed_ids))
+            # Opening migrates the database before any worker touches it.
+            states = await loop.run_in_executor(
+                writer, functools.partial(_write, lambda s: s.fetch_states(feed_ids)))
             use_processes = (self.processes if self.processes is not None
                              else len(states) >= PROCESS_POOL_THRESHOLD)
-            if use_processes:
-                parse_pool = ProcessPoolExecutor(
-                    max_workers=max(1, min(os.cpu_count() or 1, 4)),
-                    # forkserver: forking a threaded process (a TUI) is unsafe.
-                    mp_context=multiprocessing.get_context("forkserver"),
-                )
-            job = _Job(self.settings, opened, write, parse_pool, due_only)
+            pool = _Pool(self.db_path, writer, use_processes)
+            job = _Job(self.settings, writer, pool, due_only)
             total = len(states)
             done = 0
+            queue = _HostQueue(states, self.settings.per_host)
 
             async with Fetcher(self.settings) as fetcher:
 
-                async def one(state: FetchState) -> None:
+                async def worker() -> None:
                     nonlocal done
-                    outcome = await job.refresh_one(state, fetcher)
-                    done += 1
-                    report.outcomes.append(outcome)
-                    if progress is not None:
-                        progress(done, total, outcome)
+                    while True:
+                        await job.backlog.room()
+                        taken = queue.take()
+                        if taken is None:
+                            if queue.empty:
+                                return
+                            queue.changed.clear()
+                            await queue.changed.wait()
+                            continue
+                        host, state = taken
+                        try:
+                            outcome = await job.refresh_one(state, fetcher)
+                        finally:
+                            queue.done(host)
+                        done += 1
+                        report.outcomes.append(outcome)
+                        if progress is not None:
+                            progress(done, total, outcome)
 
-                await asyncio.gather(*(one(s) for s in states))
+                # Enough workers to keep every fetch slot busy while some
+                # wait for their feed to be parsed.
+                slots = max(1, self.settings.concurrency) + 2 * pool.size
+                await asyncio.gather(*(worker() for _ in range(min(slots, max(total, 1)))))
         finally:
-            if parse_pool is not None:
-                parse_pool.shutdown(wait=False, cancel_futures=True)
-            if store is not None:
-                await loop.run_in_executor(writer, store.close)
+            if pool is not None:
+                await pool.close()
+            with contextlib.suppress(Exception):
+                await loop.run_in_executor(writer, _close_store)
             writer.shutdown(wait=True)
         return report
 
 
-class _Writer(Protocol):
-    """Runs a function on the database thread."""
+class _Proc:
+    """One worker process and our end of its pipe."""
 
-    def __call__(self, fn: Callable[[], T]) -> Awaitable[T]: ...
+    __slots__ = ("conn", "job", "process")
+
+    def __init__(self, process: Any, conn: Any) -> None:
+        self.process = process
+        self.conn = conn
+        self.job: asyncio.Future[_Done] | None = None
+
+
+def _worker_main(conn: Any, db_path: str, lock: Any) -> None:
+    """A worker process: parse and store jobs from the pipe until it closes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    _init_worker(db_path, lock)
+    try:
+        while True:
+            try:
+                data = conn.recv_bytes()
+            except (EOFError, OSError):
+                break
+            result = _parse_and_store(*pickle.loads(data))
+            conn.send_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    finally:
+        _close_store()
+
+
+class _Pool:
+    """Where parse-and-store jobs run: worker processes (started on first
+    use, off the event loop) or the database thread.
+
+    The processes are fed from the event loop itself, one pipe each, read
+    with loop.add_reader: no executor threads to contend with the loop for
+    the GIL. A worker that dies is replaced; one that overruns its time is
+    killed and replaced.
+    """
+
+    def __init__(self, db_path: Path, writer: ThreadPoolExecutor, processes: bool) -> None:
+        self.db_path = db_path
+        self.writer = writer
+        self.processes = processes
+        self.size = max(1, min(os.cpu_count() or 1, MAX_WORKERS)) if processes else 1
+        self._lock: Any = None
+        self._starting: asyncio.Future[None] | None = None
+        self._procs: list[_Proc] = []
+        self._idle: list[_Proc] = []
+        self._jobs: deque[tuple[tuple[Any, ...], asyncio.Future[_Done]]] = deque()
+        self._restarts = 0
+        self._closed = False
+
+    async def run(self, timeout: float, *args: Any) -> _Done:
+        loop = asyncio.get_running_loop()
+        if not self.processes:
+            job = loop.run_in_executor(self.writer, _parse_and_store, *args)
+            try:
+                return await asyncio.wait_for(job, timeout)
+            except TimeoutError:
+                return _Done("unreadable", error="parsing took too long; feed skipped")
+        if self._starting is None:
+            self._starting = loop.run_in_executor(None, self._start)
+        try:
+            await asyncio.shield(self._starting)
+        except Exception:  # no processes to be had: parse on the database thread
+            self.processes = False
+            return await self.run(timeout, *args)
+        fut: asyncio.Future[_Done] = loop.create_future()
+        self._jobs.append((args, fut))
+        self._dispatch()
+        try:
+            return await asyncio.wait_for(asyncio.shield(fut), timeout)
+        except TimeoutError:
+            for proc in self._procs:
+                if proc.job is fut:
+                    self._lost(proc, kill=True)
+            fut.cancel()
+            return _Done("unreadable", error="parsing took too long; feed skipped")
+
+    def _start(self) -> None:
+        """In a thread: the lock, the forkserver and the forks all block."""
+        self._lock = _MP.Lock()
+        procs = [self._spawn() for _ in range(self.size)]
+        # The database thread writes under the same lock from now on.
+        self.writer.submit(_set_lock, self._lock).result()
+        self._procs.extend(procs)
+        self._idle.extend(procs)
+
+    def _spawn(self) -> _Proc:
+        ours, theirs = _MP.Pipe()
+        process = _MP.Process(target=_worker_main, args=(theirs, str(self.db_path), self._lock),
+                              name="toaster-parse", daemon=True)
+        process.start()
+        theirs.close()
+        return _Proc(process, ours)
+
+    def _watch(self, proc: _Proc) -> None:
+        asyncio.get_running_loop().add_reader(proc.conn.fileno(), self._answer, proc)
+
+    def _dispatch(self) -> None:
+        while self._idle and self._jobs:
+            args, fut = self._jobs.popleft()
+            if fut.done():
+                continue
+            proc = self._idle.pop()
+            proc.job = fut
+            try:
+                # Pickled only now: a queued job holds its body once, not twice.
+                proc.conn.send_bytes(pickle.dumps(args, protocol=pickle.HIGHEST_PROTOCOL))
+            except OSError:
+                self._jobs.appendleft((args, fut))
+                proc.job = None
+                self._lost(proc)
+                continue
+            self._watch(proc)
+
+    def _answer(self, proc: _Proc) -> None:
+        asyncio.get_running_loop().remove_reader(proc.conn.fileno())
+        try:
+            result = pickle.loads(proc.conn.recv_bytes())
+        except (EOFError, OSError, pickle.UnpicklingError):
+            self._lost(proc)
+            return
+        fut, proc.job = proc.job, None
+        if fut is not None and not fut.done():
+            fut.set_result(result)
+        self._idle.append(proc)
+        self._dispatch()
+
+    def _lost(self, proc: _Proc, kill: bool = False) -> None:
+        """A worker died (or overran and is killed): fail its job, replace it."""
+        loop = asyncio.get_running_loop()
+        with contextlib.suppress(Exception):
+            loop.remove_reader(proc.conn.fileno())
+        if kill:
+            with contextlib.suppress(Exception):
+                proc.process.kill()
+        with contextlib.suppress(Exception):
+            proc.conn.close()
+        if proc in self._procs:
+            self._procs.remove(proc)
+        if proc in self._idle:
+            self._idle.remove(proc)
+        fut, proc.job = proc.job, None
+        if fut is not None and not fut.done():
+            fut.set_result(_Done("unreadable", error="the parser crashed on this feed"))
+        loop.run_in_executor(None, functools.partial(proc.process.join, 5))
+        if self._closed or self._restarts >= POOL_RESTARTS * self.size:
+            if not self._procs:  # nobody left to do the work
+                while self._jobs:
+                    _data, waiting = self._jobs.popleft()
+                    if not waiting.done():
+                        waiting.set_result(_Done("unreadable",
+                                                 error="the parser crashed on this feed"))
+            return
+        self._restarts += 1
+        replacing = loop.run_in_executor(None, self._spawn)
+
+        def started(done: asyncio.Future[_Proc]) -> None:
+            if done.cancelled() or done.exception() is not None:
+                return
+            new = done.result()
+            if self._closed:
+                new.conn.close()
+                return
+            self._procs.append(new)
+            self._idle.append(new)
+            self._dispatch()
+
+        replacing.add_done_callback(started)
+
+    async def close(self) -> None:
+        self._closed = True
+        if self._starting is not None:
+            with contextlib.suppress(Exception):
+                await self._starting
+        for proc in self._procs:
+            # Closing our end tells the worker to close its database and exit.
+            with contextlib.suppress(Exception):
+                asyncio.get_running_loop().remove_reader(proc.conn.fileno())
+            with contextlib.suppress(Exception):
+                proc.conn.close()
+        procs, self._procs = self._procs, []
+        self._idle.clear()
+
+        def join() -> None:
+            for proc in procs:
+                proc.process.join(10)
+                if proc.process.is_alive():
+                    proc.process.kill()
+                    proc.process.join(5)
+
+        await asyncio.to_thread(join)
 
 
 class _Job:
-    """One refresh run's shared parts: settings, store, writer, parse pool."""
+    """One refresh run's shared parts: settings, database thread, worker pool."""
 
-    def __init__(
-        self,
-        settings: Settings,
-        store: Store,
-        write: _Writer,
-        parse_pool: Executor | None,
-        due_only: bool,
-    ) -> None:
+    def __init__(self, settings: Settings, writer: ThreadPoolExecutor, pool: _Pool,
+                 due_only: bool) -> None:
         self.settings = settings
-        self.store = store
-        self.write = write
-        self.parse_pool = parse_pool
+        self.writer = writer
+        self.pool = pool
         self.due_only = due_only
+        self.backlog = _Backlog(BACKLOG_BYTES)
+
+    def write(self, fn: Callable[[Store], T]) -> Awaitable[T]:
+        """A small write on the database thread."""
+        loop = asyncio.get_running_loop()
+        return loop.run_in_executor(self.writer, functools.partial(_write, fn))
 
     async def refresh_one(self, state: FetchState, fetcher: Fetcher) -> FeedOutcome:
-        store = self.store
         if state.gone:
             return FeedOutcome(state.id, state.url, "gone", status=410,
                                error="gone (HTTP 410): no longer fetched; remove it")
@@ -180,22 +554,21 @@ class _Job:
         moved = result.permanent_url
         try:
             if result.outcome is Outcome.NOT_MODIFIED:
-                await self.write(lambda: store.save_not_modified(state.id, fetch_url=moved))
+                await self.write(lambda s: s.save_not_modified(state.id, fetch_url=moved))
                 return FeedOutcome(state.id, state.url, "not_modified", status=304)
             if result.outcome is Outcome.OK:
-                try:
-                    data = await self._parse(result, url)
-                except FeedError as exc:
-                    return await self._fail(state, result.status, str(exc), None)
-                counts = await self.write(lambda: store.save_feed(
-                    state.id, data, status=result.status or 200, etag=result.etag,
-                    last_modified=result.last_modified, fetch_url=moved,
-                ))
-                return FeedOutcome(state.id, state.url, "updated", counts.new, counts.updated,
+                done = await self._parse_and_store(state, result, url)
+                if done.kind == "unreadable":
+                    return await self._fail(state, result.status, done.error or "unreadable",
+                                            None)
+                if done.kind == "unsaved":
+                    return FeedOutcome(state.id, state.url, "failed", status=result.status,
+                                       error=f"not saved: {done.error}")
+                return FeedOutcome(state.id, state.url, "updated", done.new, done.updated,
                                    status=result.status)
             if result.outcome is Outcome.GONE:
                 error = result.error or "HTTP 410 Gone"
-                await self.write(lambda: store.save_failure(
+                await self.write(lambda s: s.save_failure(
                     state.id, status=410, error=error, next_fetch=None, gone=True))
                 return FeedOutcome(state.id, state.url, "gone", status=410, error=error)
             return await self._fail(state, result.status, result.error or "failed",
@@ -204,27 +577,23 @@ class _Job:
             return FeedOutcome(state.id, state.url, "failed", status=result.status,
                                error=f"not saved: {exc}")
 
+    async def _parse_and_store(self, state: FetchState, result: FetchResult,
+                               url: str) -> _Done:
+        size = len(result.body)
+        self.backlog.add(size)
+        try:
+            return await self.pool.run(
+                max(self.settings.timeout, 30.0), state.id, result.body, url,
+                result.content_type, result.status or 200, result.etag, result.last_modified,
+                result.permanent_url)
+        finally:
+            self.backlog.done(size)
+
     async def _fail(
         self, state: FetchState, status: int | None, error: str, retry_after: int | None
     ) -> FeedOutcome:
         error = clean_line(error)[:300]
         next_fetch = retry_after or backoff_until(state.error_count, time.time())
-        await self.write(lambda: self.store.save_failure(
+        await self.write(lambda s: s.save_failure(
             state.id, status=status, error=error, next_fetch=next_fetch))
         return FeedOutcome(state.id, state.url, "failed", status=status, error=error)
-
-    async def _parse(self, result: FetchResult, url: str) -> FeedData:
-        loop = asyncio.get_running_loop()
-        # No pool means the loop's default thread pool: off the loop all the same.
-        job = loop.run_in_executor(self.parse_pool, parse_feed, result.body, url,
-                                   result.content_type)
-        try:
-            return await asyncio.wait_for(job, timeout=max(self.settings.timeout, 30.0))
-        except TimeoutError as exc:
-            raise FeedError("parsing took too long; feed skipped") from exc
-        except BrokenProcessPool as exc:
-            raise FeedError("the parser crashed on this feed") from exc
-        except RecursionError as exc:
-            raise FeedError("feed is nested too deeply to read") from exc
-        except MemoryError as exc:
-            raise FeedError("feed is too large to parse") from exc

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tui_helpers import Library, make_app, screen_text, settle
+from tui_helpers import Library, make_app, screen_text, settle, wheel
 
 from toaster_tui.app.widgets.article_list import ArticleList
 from toaster_tui.app.widgets.reader import ReaderPane
@@ -144,7 +144,7 @@ async def test_mouse_wheel_scrolls_the_reader(library: Library) -> None:
         await settle(pilot)
         reader = app.query_one(ReaderPane)
         assert reader.scroll_y == 0
-        await pilot.scroll_down(ReaderPane, offset=(5, 5))
+        await wheel(pilot, ReaderPane, (5, 5))
         await pilot.pause()
         assert reader.scroll_y > 0
 

@@ -8,6 +8,7 @@ import functools
 import http.server
 import io
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -15,12 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from textual.events import MouseScrollDown, MouseScrollUp
 from textual.pilot import Pilot
 
 from toaster_tui.app.app import ToasterApp
 from toaster_tui.config import parse_config
 from toaster_tui.parse import parse_feed
-from toaster_tui.store import Store
+from toaster_tui.store import Store, connect
 
 FIXED_NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 DATA = Path(__file__).parent / "data"
@@ -77,12 +79,31 @@ def make_app(lib: Library, **kwargs: Any) -> ToasterApp:
     return ToasterApp(lib.config_path, lib.db_path, **kwargs)
 
 
-async def settle(pilot: Pilot[Any], rounds: int = 4) -> None:
-    """Let workers finish and their messages land (a few rounds: one begets another)."""
-    for _ in range(rounds):
+async def settle(pilot: Pilot[Any], rounds: int = 2, timeout: float = 20.0) -> None:
+    """Wait until the app is quiet: config read, no worker running, the list loaded,
+    and that `rounds` times in a row (one message often starts the next worker)."""
+    app = pilot.app
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    quiet = 0
+    while quiet < rounds:
         await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        busy = any(w.is_running for w in app.workers)
+        if isinstance(app, ToasterApp):
+            busy = busy or not app.config_read or app.main.articles.waiting
+        quiet = 0 if busy else quiet + 1
+        if loop.time() > deadline:
+            import faulthandler
+            import sys
+            faulthandler.dump_traceback(sys.stderr)
+            state = [(w.name, w.state.name) for w in app.workers]
+            if isinstance(app, ToasterApp):
+                a = app.main.articles
+                state.append(("read", app.config_read, a._loading, a._loading_more,
+                              a._reload_pending))
+            raise AssertionError(f"the app did not settle: {state}")
 
 
 async def wait_until(pilot: Pilot[Any], check: Callable[[], bool], timeout: float = 10.0,
@@ -98,19 +119,43 @@ async def wait_until(pilot: Pilot[Any], check: Callable[[], bool], timeout: floa
 # --- a real HTTP server for refresh and add --------------------------------------
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    server: _Server
+
     def log_message(self, format: str, *args: Any) -> None:
         pass
 
+    def do_GET(self) -> None:
+        name = self.path.lstrip("/").split("?")[0]
+        self.server.requests.append(name)
+        delay = self.server.delays.get(name)
+        if delay:
+            time.sleep(delay)
+        super().do_GET()
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    requests: list[str]
+    delays: dict[str, float]
+
 
 class StaticServer:
-    """Serves files from `root` on 127.0.0.1 (a random free port)."""
+    """Serves files from `root` on 127.0.0.1 (a random free port); logs requests."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        handler = functools.partial(_Quiet, directory=str(root))
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        handler = functools.partial(_Handler, directory=str(root))
+        self.httpd = _Server(("127.0.0.1", 0), handler)
+        self.httpd.requests = []
+        self.httpd.delays = {}
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    @property
+    def requests(self) -> list[str]:
+        return self.httpd.requests
+
+    def slow(self, name: str, seconds: float) -> None:
+        self.httpd.delays[name] = seconds
 
     def url(self, name: str) -> str:
         host, port = self.httpd.server_address[:2]
@@ -151,3 +196,31 @@ def screen_text(app: ToasterApp) -> str:
     console.print(app.screen._compositor.render_update(
         full=True, screen_stack=app._background_screens))
     return console.export_text(styles=False)
+
+
+async def wheel(pilot: Pilot[Any], widget: Any, offset: tuple[int, int] = (2, 2),
+                down: bool = True, times: int = 3) -> None:
+    """Turn the mouse wheel over `widget` (Pilot has click and hover, not the wheel)."""
+    event = MouseScrollDown if down else MouseScrollUp
+    for _ in range(times):
+        await pilot._post_mouse_events([event], widget, offset)
+
+
+def add_generated_articles(lib: Library, count: int, feed_url: str = QUIET) -> None:
+    """`count` plain articles in one feed, written straight into the cache in bulk."""
+    db = connect(lib.db_path)
+    feed_id = db.execute("SELECT id FROM feeds WHERE url = ?", (feed_url,)).fetchone()[0]
+    base = int(FIXED_NOW.timestamp()) - 30 * 86_400
+    rows = [
+        (feed_id, f"gen-{n}", f"Generated article number {n}", f"https://gen.example.test/{n}",
+         base - n * 60, base - n * 60, base - n * 60, "<p>generated body text</p>", "",
+         f"generated body text number {n}", "generated", "[]", "en", 1, f"h{n}")
+        for n in range(count)
+    ]
+    db.execute("BEGIN IMMEDIATE")
+    db.executemany(
+        """INSERT INTO articles (feed_id, key, title, url, published, first_seen, sort_time,
+               content_html, summary_html, text, snippet, categories, language, read_minutes,
+               content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", rows)
+    db.execute("COMMIT")
+    db.close()

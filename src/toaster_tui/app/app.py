@@ -10,9 +10,11 @@ browser from a thread and runs $EDITOR while suspended.
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import shlex
 import subprocess
+import sys
 import threading
 import time
 import webbrowser
@@ -36,7 +38,13 @@ from toaster_tui.config import load_config
 from toaster_tui.errors import ConfigError, ToasterError
 from toaster_tui.models import Config, Settings
 from toaster_tui.sanitize import safe_url
-from toaster_tui.update import ProgressFn, Refresher, RefreshReport
+from toaster_tui.update import (
+    PROCESS_POOL_THRESHOLD,
+    FeedOutcome,
+    ProgressFn,
+    Refresher,
+    RefreshReport,
+)
 
 __all__ = ["RefresherLike", "ToasterApp"]
 
@@ -51,6 +59,22 @@ class RefresherLike(Protocol):
 
 
 RefresherFactory = Callable[[Path, Settings], RefresherLike]
+
+
+def _start_forkserver() -> None:
+    """Start multiprocessing's forkserver with the real stderr.
+
+    update.Refresher parses in a forkserver process pool. Starting the
+    forkserver (and its resource tracker) passes sys.stderr's file descriptor
+    to the new process; inside a running Textual app sys.stderr is a capture
+    object whose fileno() is -1, and the start fails ("bad value(s) in
+    fds_to_keep"). Starting them first with the real stderr is a one-off
+    fork+exec, after which pools start without touching stderr again.
+    """
+    from multiprocessing import forkserver
+
+    with contextlib.redirect_stderr(sys.__stderr__ or io.StringIO()):
+        forkserver.ensure_running()
 
 
 def _stamp(path: Path) -> Stamp | None:
@@ -96,15 +120,30 @@ class ToasterApp(App[int]):
         self._refresh_timer: Timer | None = None
         self._refresh_period = 0
         self._loaded_once = False
-        self._main = MainScreen(self.data, self.now, demo=demo)
+        self.config_read = False
+        """True once config.toml was read (valid or not): startup is done."""
+        self._main: MainScreen | None = None
         self.last_report: RefreshReport | None = None
+        self.refresh_count = 0
+        """Refreshes finished (ok or not) since start."""
 
     def get_default_screen(self) -> MainScreen:
+        # Made here, inside the running app's context: a screen made earlier can
+        # bind to whichever app was active before (e.g. a previous test's).
+        if self._main is None:
+            self._main = MainScreen(self.data, self.now, demo=self.demo)
         return self._main
 
     @property
     def main(self) -> MainScreen:
+        assert self._main is not None, "the app is not running"
         return self._main
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if name == "_running":
+            import time, traceback
+            open("/tmp/al.log","a").write(f"{time.monotonic():.3f} app {id(self)} _running={value}\n" + ("".join(traceback.format_stack(limit=6)) if not value else ""))
+        super().__setattr__(name, value)
 
     def on_mount(self) -> None:
         self.reload_config()
@@ -157,12 +196,13 @@ class ToasterApp(App[int]):
 
     @on(ConfigLoaded)
     def _config_loaded(self, message: ConfigLoaded) -> None:
+        self.config_read = True
         self._stamp = message.stamp
         self._loaded_once = True
         self.config = message.config
         if self._config_dialog is not None:
             self._config_dialog.dismiss(None)
-        self._main.apply_config(message.config, select_feed=message.select_id)
+        self.main.apply_config(message.config, select_feed=message.select_id)
         self._schedule_refresh(message.config.settings.refresh_minutes)
         if message.refresh_ids:
             self.start_refresh(message.refresh_ids)
@@ -171,6 +211,7 @@ class ToasterApp(App[int]):
 
     @on(ConfigFailed)
     def _config_failed(self, message: ConfigFailed) -> None:
+        self.config_read = True
         self._stamp = message.stamp
         if self._config_dialog is not None:
             self._config_dialog.set_message(message.error)
@@ -233,7 +274,7 @@ class ToasterApp(App[int]):
 
     @work(exclusive=True, group="refresh", exit_on_error=False)
     async def _refresh(self, feed_ids: Sequence[int] | None, due_only: bool) -> None:
-        main = self._main
+        main = self.main
         if feed_ids is None:
             feed_ids = [f.id for f in main.sidebar.feeds_of(ALL)]
         if not feed_ids:
@@ -241,9 +282,11 @@ class ToasterApp(App[int]):
             return
         main.refresh_started(len(feed_ids))
         refresher = self._refresher(self.db_path, self.config.settings)
+        if isinstance(refresher, Refresher) and len(feed_ids) >= PROCESS_POOL_THRESHOLD:
+            _start_forkserver()
 
-        def progress(done: int, total: int, _outcome: object) -> None:
-            main.refresh_progress(done, total)
+        def progress(done: int, total: int, outcome: FeedOutcome) -> None:
+            main.refresh_progress(done, total, outcome)
 
         try:
             report = await refresher.run(list(feed_ids), due_only=due_only, progress=progress)
@@ -253,6 +296,8 @@ class ToasterApp(App[int]):
         except Exception as exc:  # never take the app down with a refresh
             main.refresh_finished(None, f"{type(exc).__name__}: {exc}")
             return
+        finally:
+            self.refresh_count += 1
         self.last_report = report
         main.refresh_finished(report, None)
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from toaster_tui import queries
@@ -38,28 +38,43 @@ class DataSource:
         self.db_path = db_path
         self._local = threading.local()
         self._stores: list[Store] = []
-        self._lock = threading.Lock()
+        self._busy = 0
+        self._idle = threading.Condition()
         self._closed = False
 
-    def _store(self) -> Store:
-        store: Store | None = getattr(self._local, "store", None)
-        if store is None:
-            store = Store(self.db_path)
-            with self._lock:
-                if self._closed:
-                    store.close()
-                    raise RuntimeError("the data source is closed")
-                self._stores.append(store)
-            self._local.store = store
-        return store
+    @contextlib.contextmanager
+    def _use(self) -> Iterator[Store]:
+        """This thread's Store, counted as busy so `close` never pulls it away mid-query."""
+        with self._idle:
+            if self._closed:
+                raise RuntimeError("the data source is closed")
+            self._busy += 1
+        try:
+            store: Store | None = getattr(self._local, "store", None)
+            if store is None:
+                store = Store(self.db_path)
+                self._local.store = store
+                with self._idle:
+                    self._stores.append(store)
+            yield store
+        finally:
+            with self._idle:
+                self._busy -= 1
+                self._idle.notify_all()
 
-    def close(self) -> None:
-        """Close every thread's connection (at exit, when no worker runs)."""
-        with self._lock:
+    def close(self, timeout: float = 2.0) -> None:
+        """Close every thread's connection once no query runs (at most `timeout` s).
+
+        Closing a connection another thread is using can crash SQLite, so a
+        query still running after the timeout keeps its connection (the process
+        is exiting; the OS reclaims it).
+        """
+        with self._idle:
             self._closed = True
+            if not self._idle.wait_for(lambda: self._busy == 0, timeout):
+                return
             stores, self._stores = self._stores, []
         for store in stores:
-            # A connection still busy in a dying thread: nothing more to do.
             with contextlib.suppress(Exception):
                 store.close()
 
@@ -68,28 +83,29 @@ class DataSource:
     def page(
         self, flt: ArticleFilter, *, after: Cursor | None = None, limit: int = 200
     ) -> list[ArticleRow]:
-        return queries.list_articles(self._store().db, flt, limit=limit, after=after)
+        with self._use() as store:
+            return queries.list_articles(store.db, flt, limit=limit, after=after)
 
     def count(self, flt: ArticleFilter) -> int:
-        return queries.count_articles(self._store().db, flt)
+        with self._use() as store:
+            return queries.count_articles(store.db, flt)
 
     def sidebar(self) -> SidebarData:
-        db = self._store().db
-        return SidebarData(tuple(queries.list_feeds(db)), queries.unread_counts(db))
+        with self._use() as store:
+            db = store.db
+            return SidebarData(tuple(queries.list_feeds(db)), queries.unread_counts(db))
 
     def detail(self, article_id: int) -> ArticleDetail | None:
-        return queries.article_detail(self._store().db, article_id)
+        with self._use() as store:
+            return queries.article_detail(store.db, article_id)
 
     def article(self, article_id: int) -> ArticleRow | None:
-        return queries.get_article(self._store().db, article_id)
+        with self._use() as store:
+            return queries.get_article(store.db, article_id)
 
     def next_unread(self, flt: ArticleFilter, after: Cursor | None) -> ArticleRow | None:
         """The first unread article below `after` in the listing `flt`."""
-        unread = ArticleFilter(
-            topic=flt.topic, feed_id=flt.feed_id, feed_url=flt.feed_url, unread_only=True,
-            starred_only=flt.starred_only, search=flt.search,
-        )
-        rows = queries.list_articles(self._store().db, unread, limit=1, after=after)
+        rows = self.page(replace(flt, unread_only=True), after=after, limit=1)
         return rows[0] if rows else None
 
     def rows_until(
@@ -99,7 +115,7 @@ class DataSource:
         out: list[ArticleRow] = []
         stop = (target.when, target.id)
         while True:
-            rows = queries.list_articles(self._store().db, flt, limit=page, after=after)
+            rows = self.page(flt, after=after, limit=page)
             for row in rows:
                 out.append(row)
                 if (row.when, row.id) <= stop:
@@ -108,40 +124,57 @@ class DataSource:
                 return out
             after = queries.cursor_of(rows[-1])
 
+    def window(
+        self, flt: ArticleFilter, tail: ArticleRow | None, minimum: int
+    ) -> tuple[list[ArticleRow], bool]:
+        """The listing from the top down to `tail` (at least `minimum` rows), and
+        whether more follow."""
+        rows: list[ArticleRow] = []
+        if tail is not None:
+            rows = self.rows_until(flt, None, tail)
+        if len(rows) < minimum:
+            after = queries.cursor_of(rows[-1]) if rows else None
+            rows += self.page(flt, after=after, limit=minimum - len(rows))
+        more = bool(rows) and bool(self.page(flt, after=queries.cursor_of(rows[-1]), limit=1))
+        return rows, more
+
     def last_fetched(self) -> float | None:
         """When the most recently refreshed feed was fetched (epoch seconds)."""
-        times = [f.last_fetched for f in queries.list_feeds(self._store().db) if f.last_fetched]
+        with self._use() as store:
+            feeds = queries.list_feeds(store.db)
+        times = [f.last_fetched for f in feeds if f.last_fetched]
         return max(t.timestamp() for t in times) if times else None
 
     # --- writes ---------------------------------------------------------------
 
     def sync_feeds(self, feeds: Sequence[FeedSpec]) -> dict[str, int]:
-        return self._store().sync_feeds(feeds)
+        with self._use() as store:
+            return store.sync_feeds(feeds)
 
     def set_read(self, article_ids: Sequence[int], read: bool) -> None:
-        self._store().set_read(article_ids, read)
+        with self._use() as store:
+            store.set_read(article_ids, read)
 
     def set_starred(self, article_id: int, starred: bool) -> None:
-        self._store().set_starred(article_id, starred)
+        with self._use() as store:
+            store.set_starred(article_id, starred)
 
     def mark_all_read(self, flt: ArticleFilter) -> int:
         """Mark every article of the listing read; only articles already seen."""
-        store = self._store()
         upto = int(time.time())
         if flt.search is None and not flt.starred_only and flt.feed_url is None:
-            return store.mark_all_read(topic=flt.topic, feed_id=flt.feed_id, upto_time=upto)
+            with self._use() as store:
+                return store.mark_all_read(topic=flt.topic, feed_id=flt.feed_id,
+                                           upto_time=upto)
         # Search results and Starred: by id, page by page.
-        unread = ArticleFilter(
-            topic=flt.topic, feed_id=flt.feed_id, feed_url=flt.feed_url, unread_only=True,
-            starred_only=flt.starred_only, search=flt.search,
-        )
+        unread = replace(flt, unread_only=True)
         ids: list[int] = []
         after: Cursor | None = None
         while True:
-            rows = queries.list_articles(store.db, unread, limit=1000, after=after)
+            rows = self.page(unread, after=after, limit=1000)
             ids.extend(r.id for r in rows)
             if len(rows) < 1000:
                 break
             after = queries.cursor_of(rows[-1])
-        store.set_read(ids, True)
+        self.set_read(ids, True)
         return len(ids)

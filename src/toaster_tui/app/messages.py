@@ -6,6 +6,8 @@ of these; the handler (on the app or the main screen) updates the widgets.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.message import Message
 
 from toaster_tui.app.data import SidebarData
@@ -16,6 +18,7 @@ __all__ = [
     "ArticleLoaded",
     "ConfigFailed",
     "ConfigLoaded",
+    "Deferred",
     "RefreshFinished",
     "RefreshProgress",
     "SidebarLoaded",
@@ -88,3 +91,15 @@ class RefreshFinished(Message):
         super().__init__()
         self.report = report
         self.error = error
+
+
+class Deferred(Message):
+    """A call to make on the event loop, posted from a worker thread.
+
+    Unlike App.call_from_thread it never blocks the thread, so a worker can't
+    hang on a loop that is shutting down.
+    """
+
+    def __init__(self, fn: Callable[[], object]) -> None:
+        super().__init__()
+        self.fn = fn

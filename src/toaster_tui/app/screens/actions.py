@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, cast
 from textual.screen import Screen
 
 from toaster_tui import config_edit
+from toaster_tui.app.messages import Deferred
 from toaster_tui.app.screens.add_feed import AddedFeed, AddFeedDialog
 from toaster_tui.app.screens.confirm import ConfirmDialog
 from toaster_tui.app.screens.feed_errors import FeedErrorsDialog
@@ -131,9 +132,11 @@ class FeedActions(Screen[None]):
             try:
                 change()
             except ToasterError as exc:
-                self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=8)
+                error = str(exc)
+                self.post_message(Deferred(
+                    lambda: self.notify(error, severity="error", timeout=8)))
                 return
-            self.app.call_from_thread(self.notify, done, timeout=3)
-            self.app.call_from_thread(self._app.reload_config)
+            self.post_message(Deferred(lambda: self.notify(done, timeout=3)))
+            self.post_message(Deferred(self._app.reload_config))
 
         self.run_worker(work, thread=True, group="config-edit", exit_on_error=False)

@@ -23,8 +23,9 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Static, Tree
 
 from toaster_tui.app.data import DataSource, SidebarData
-from toaster_tui.app.messages import ArticleLoaded, SidebarLoaded
+from toaster_tui.app.messages import ArticleLoaded, Deferred, SidebarLoaded
 from toaster_tui.app.screens.actions import FeedActions
+from toaster_tui.app.screens.search import SearchActions
 from toaster_tui.app.widgets.article_list import ArticleList
 from toaster_tui.app.widgets.reader import ReaderPane
 from toaster_tui.app.widgets.sidebar import ALL, Sidebar, SidebarEntry
@@ -32,7 +33,7 @@ from toaster_tui.app.widgets.status import StatusBar
 from toaster_tui.models import ArticleRow, Config
 from toaster_tui.queries import ArticleFilter
 from toaster_tui.sanitize import safe_url
-from toaster_tui.update import RefreshReport
+from toaster_tui.update import FeedOutcome, RefreshReport
 
 if TYPE_CHECKING:
     from toaster_tui.app.app import ToasterApp
@@ -42,10 +43,9 @@ __all__ = ["MainScreen"]
 TAGLINE = "No algorithm. No ads. Just feeds. Chronological."
 RELOAD_EVERY = 0.5
 """Seconds between re-queries while a refresh writes new articles."""
-SEARCH_DELAY = 0.25
 
 
-class MainScreen(FeedActions, Screen[None]):
+class MainScreen(FeedActions, SearchActions, Screen[None]):
     """Owns the listing state (which topic, unread only, search) and the article keys."""
 
     AUTO_FOCUS = "#articles"
@@ -88,9 +88,10 @@ class MainScreen(FeedActions, Screen[None]):
         self.search: str | None = None
         self._counts_timer: Timer | None = None
         self._reload_timer: Timer | None = None
-        self._search_timer: Timer | None = None
         self._last_reload = 0.0
         self._select_feed: int | None = None
+        self._wanted_id: int | None = None
+        """The article the reader should show (the last one asked for)."""
 
     @property
     def toaster(self) -> ToasterApp:
@@ -102,7 +103,8 @@ class MainScreen(FeedActions, Screen[None]):
             with Vertical(id="sidebar-pane"):
                 yield Sidebar(id="sidebar")
             with Vertical(id="list-pane"):
-                yield Input(placeholder="Search all articles…", id="search")
+                yield Input(placeholder="Search all articles…  (Enter: go to the results, Esc: "
+                            "back)", id="search", compact=True)
                 yield Static("", id="feed-error", markup=False)
                 yield ArticleList(self.data, self.now, id="articles")
             yield ReaderPane(self.now, id="reader")
@@ -118,6 +120,11 @@ class MainScreen(FeedActions, Screen[None]):
         self.reload_sidebar()
 
     # --- widgets ------------------------------------------------------------------
+
+    @property
+    def closing(self) -> bool:
+        """Late worker results and timers may land while the app tears down."""
+        return self.app._closing or not self.is_attached
 
     @property
     def sidebar(self) -> Sidebar:
@@ -145,6 +152,8 @@ class MainScreen(FeedActions, Screen[None]):
         self.articles.reload()
 
     def reload_sidebar(self) -> None:
+        if self.closing:
+            return
         self.run_worker(self._query_sidebar, thread=True, group="sidebar", exit_on_error=False)
 
     def _query_sidebar(self) -> None:
@@ -156,8 +165,16 @@ class MainScreen(FeedActions, Screen[None]):
             self._counts_timer.stop()
         self._counts_timer = self.set_timer(delay, self.reload_sidebar)
 
+    @on(Deferred)
+    def _deferred(self, message: Deferred) -> None:
+        if self.closing:
+            return
+        message.fn()
+
     @on(SidebarLoaded)
     def _sidebar_loaded(self, message: SidebarLoaded) -> None:
+        if self.closing:
+            return
         self.sidebar_data = message.data
         self.sidebar.set_data(self.config or Config(path=self.toaster.config_path), message.data)
         if self._select_feed is not None and self.sidebar.select_key(("feed", self._select_feed)):
@@ -183,10 +200,12 @@ class MainScreen(FeedActions, Screen[None]):
         if self.search is not None:
             shown = len(self.articles.rows)
             more = "+" if self.articles.has_more else ""
-            pane.border_title = f"Search “{self.search}” · {shown}{more} found"
+            title = f"Search “{self.search}” · {shown}{more} found"
         else:
             title = self.entry.title + (f" · {unread:,} unread" if unread else "")
-            pane.border_title = title + (" · unread only" if self.unread_only else "")
+            title += " · unread only" if self.unread_only else ""
+        if pane.border_title != title:
+            pane.border_title = title
         if counts is not None and data is not None:
             feeds = len(data.feeds)
             failed = sum(1 for f in data.feeds if f.last_error)
@@ -206,8 +225,9 @@ class MainScreen(FeedActions, Screen[None]):
             failing = [f for f in self.sidebar.feeds_of(entry) if f.last_error]
             if failing:
                 message = f"! {len(failing)} feed(s) here failed to refresh — press ! for why"
-        banner.update(message)
-        banner.display = bool(message)
+        if str(banner.content) != message:
+            banner.update(message)
+            banner.display = bool(message)
 
     # --- listing ----------------------------------------------------------------------
 
@@ -257,6 +277,8 @@ class MainScreen(FeedActions, Screen[None]):
 
     @on(ArticleList.Loaded)
     def _list_loaded(self) -> None:
+        if self.closing:
+            return
         self._show_titles()
 
     # --- reading ----------------------------------------------------------------------
@@ -272,31 +294,38 @@ class MainScreen(FeedActions, Screen[None]):
             self.articles.select_id(row.id)
             self.open_article(row)
             return
+        self._wanted_id = event.article_id
         self.run_worker(partial(self._load_detail, event.article_id, True), thread=True,
                         group="detail", exit_on_error=False)
 
     def open_article(self, row: ArticleRow) -> None:
-        if not row.read:
-            row = self.articles.set_flags(row.id, read=True) or row
+        was_unread = not row.read
+        if was_unread:
+            row = self.articles.set_flags(row.id, read=True) or _with(row, read=True)
         self.reader.show_row(row)
-        self.run_worker(partial(self._load_detail, row.id, not row.read), thread=True,
+        self._wanted_id = row.id
+        self.run_worker(partial(self._load_detail, row.id, was_unread), thread=True,
                         group="detail", exit_on_error=False)
 
     def _load_detail(self, article_id: int, mark_read: bool) -> None:
-        self.data.set_read([article_id], True)
+        # Read first: the write may wait for a refresh's transaction to end.
         self.post_message(ArticleLoaded(article_id, self.data.detail(article_id)))
+        if mark_read:
+            self.data.set_read([article_id], True)
+            self.post_message(Deferred(partial(self.schedule_counts, 0.05)))
 
     @on(ArticleLoaded)
     async def _article_loaded(self, message: ArticleLoaded) -> None:
-        self.schedule_counts()
+        if self.closing:
+            return
         detail = message.detail
         if detail is None:
             self.reader.show_missing(message.article_id)
             return
+        if message.article_id != self._wanted_id:
+            return  # another article was asked for meanwhile
         if self.reader.article_id != message.article_id:
-            if self.reader.article_id is not None and self.reader.detail is None:
-                return  # another article was asked for meanwhile
-            self.reader.show_row(detail.row)
+            self.reader.show_row(detail.row)  # a related article: no row shown yet
         self.articles.set_flags(message.article_id, read=True)
         await self.reader.show_detail(detail)
 
@@ -367,9 +396,9 @@ class MainScreen(FeedActions, Screen[None]):
     def _write(self, fn: Callable[[], object], done: Callable[[int], None] | None = None) -> None:
         def work() -> None:
             result = fn()
-            self.app.call_from_thread(self.schedule_counts, 0.05)
+            self.post_message(Deferred(partial(self.schedule_counts, 0.05)))
             if done is not None:
-                self.app.call_from_thread(done, int(cast(int, result)))
+                self.post_message(Deferred(partial(done, int(cast(int, result)))))
 
         self.run_worker(work, thread=True, group="writes", exit_on_error=False)
 
@@ -378,54 +407,6 @@ class MainScreen(FeedActions, Screen[None]):
         self.notify("Unread articles only." if self.unread_only else "All articles.", timeout=2)
         if self.search is None:
             self.show_listing()
-
-    # --- search -----------------------------------------------------------------------
-
-    def action_search(self) -> None:
-        box = self.query_one("#search", Input)
-        box.display = True
-        box.value = self.search or ""
-        box.focus()
-
-    @on(Input.Changed, "#search")
-    def _search_changed(self, event: Input.Changed) -> None:
-        if self._search_timer is not None:
-            self._search_timer.stop()
-        text = event.value.strip()
-        self._search_timer = self.set_timer(SEARCH_DELAY, partial(self._run_search, text))
-
-    def _run_search(self, text: str) -> None:
-        if not self.query_one("#search").display:
-            return
-        if not text:
-            if self.search is not None:
-                self.search = None
-                self.show_listing()
-            return
-        if text != self.search:
-            self.search = text
-            self.articles.show(self.listing_filter(),
-                               empty=f"Nothing cached matches “{text}”.")
-            self._show_titles()
-
-    @on(Input.Submitted, "#search")
-    def _search_submitted(self, event: Input.Submitted) -> None:
-        self._run_search(event.value.strip())
-        self.articles.focus()
-
-    def action_clear_search(self) -> None:
-        if self.query_one("#search").display or self.search is not None:
-            self._close_search()
-            self.show_listing()
-            self.articles.focus()
-
-    def _close_search(self) -> None:
-        if self._search_timer is not None:
-            self._search_timer.stop()
-        self.search = None
-        box = self.query_one("#search", Input)
-        box.display = False
-        box.value = ""
 
     # --- links ------------------------------------------------------------------------
 
@@ -453,8 +434,12 @@ class MainScreen(FeedActions, Screen[None]):
     def refresh_started(self, total: int) -> None:
         self.status.start_refresh(total)
 
-    def refresh_progress(self, done: int, total: int) -> None:
+    def refresh_progress(self, done: int, total: int, outcome: FeedOutcome) -> None:
+        if self.closing:
+            return
         self.status.progress(done, total)
+        if outcome.kind in ("not_modified", "skipped"):
+            return  # nothing new to show (the final reload catches the rest)
         # Re-query at most every RELOAD_EVERY seconds, however fast feeds finish.
         wait = self._last_reload + RELOAD_EVERY - time.monotonic()
         if wait <= 0:
@@ -463,12 +448,16 @@ class MainScreen(FeedActions, Screen[None]):
             self._reload_timer = self.set_timer(wait, self._reload_now)
 
     def _reload_now(self) -> None:
+        if self.closing:
+            return
         self._reload_timer = None
         self._last_reload = time.monotonic()
         self.reload_sidebar()
         self.articles.reload()
 
     def refresh_finished(self, report: RefreshReport | None, error: str | None) -> None:
+        if self.closing:
+            return
         self._reload_now()
         if report is None:
             self.status.finish_refresh("Refresh failed ")

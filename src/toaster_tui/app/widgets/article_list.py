@@ -16,7 +16,6 @@ from functools import partial
 from typing import ClassVar, Literal
 
 from rich.style import Style
-from rich.text import Text
 from textual import events, on
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
@@ -24,11 +23,13 @@ from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.worker import Worker, WorkerState
 
 from toaster_tui.app.data import DataSource
+from toaster_tui.app.messages import Deferred
+from toaster_tui.app.widgets.article_row import RowStyles, message_strip, render_row
 from toaster_tui.models import ArticleRow
 from toaster_tui.queries import ArticleFilter, Cursor, cursor_of
-from toaster_tui.timefmt import relative_age
 
 __all__ = ["ArticleList"]
 
@@ -36,6 +37,8 @@ ROW_HEIGHT = 2
 PAGE = 200
 LOAD_AHEAD = 40
 """Rows left below the cursor (or the viewport) when the next page is fetched."""
+RELOAD_MAX = 5000
+"""Loaded rows beyond which a refresh no longer re-queries the listing live."""
 
 Mode = Literal["replace", "reload", "append"]
 
@@ -69,16 +72,6 @@ class ArticleList(ScrollView, can_focus=True):
     ArticleList {
         height: 1fr;
         overflow-x: hidden;
-        & > .article-list--title { text-style: bold; }
-        & > .article-list--title-read { color: $text-muted; }
-        & > .article-list--meta { color: $text-muted; }
-        & > .article-list--meta-read { color: $text-disabled; }
-        & > .article-list--dot { color: $accent; }
-        & > .article-list--star { color: $warning; }
-        & > .article-list--cursor { background: $block-cursor-blurred-background; }
-        & > .article-list--hover { background: $block-hover-background; }
-        & > .article-list--empty { color: $text-muted; text-style: italic; }
-        &:focus > .article-list--cursor { background: $block-cursor-background; }
     }
     """
 
@@ -126,9 +119,28 @@ class ArticleList(ScrollView, can_focus=True):
         self._loading_more = False
         self._has_more = False
         self._reload_pending = False
+        self._pending_moves = 0
         self._empty_text = "Loading…"
         self._cache: LRUCache[tuple[object, ...], tuple[Strip, Strip]] = LRUCache(256)
         self.filter: ArticleFilter | None = None
+
+    def _start_messages(self) -> None:
+        import contextvars, traceback
+        from textual._context import active_app
+        try:
+            aa = active_app.get()
+        except LookupError:
+            aa = None
+        open("/tmp/al.log","a").write(f"start app={id(self.app)} running={self.app._running} active={id(aa)}\n")
+        if not self.app._running:
+            open("/tmp/al.log","a").write("".join(traceback.format_stack(limit=25)))
+        super()._start_messages()
+        open("/tmp/al.log","a").write(f"started closed={self._closed}\n")
+
+    async def _close_messages(self, wait: bool = True) -> None:
+        import traceback
+        open("/tmp/al.log","a").write("close " + "".join(traceback.format_stack(limit=8)) + "\n")
+        await super()._close_messages(wait)
 
     # --- what the rest of the app reads ------------------------------------------
 
@@ -145,12 +157,13 @@ class ArticleList(ScrollView, can_focus=True):
         return self._rows[self._cursor] if self._rows else None
 
     @property
-    def is_loading(self) -> bool:
-        return self._loading
-
-    @property
     def has_more(self) -> bool:
         return self._has_more
+
+    @property
+    def waiting(self) -> bool:
+        """A listing or the next page is being fetched."""
+        return self._loading or self._loading_more or self._reload_pending
 
     def row_by_id(self, article_id: int) -> ArticleRow | None:
         index = self._index.get(article_id)
@@ -161,9 +174,11 @@ class ArticleList(ScrollView, can_focus=True):
     def show(self, flt: ArticleFilter, *, keep_id: int | None = None, empty: str = "") -> None:
         """List `flt` from the top (keeping `keep_id` selected if it is there)."""
         self.filter = flt
+        open("/tmp/al.log","a").write(f"show closed={self._closed} app={id(self.app)}\n")
         self._generation += 1
         self._loading = True
         self._reload_pending = False
+        self._pending_moves = 0
         self._empty_text = empty or "No articles here yet."
         self._fetch("replace", after=None, limit=PAGE, keep_id=keep_id)
 
@@ -174,8 +189,17 @@ class ArticleList(ScrollView, can_focus=True):
         if self._loading:
             self._reload_pending = True  # after the first page lands
             return
-        keep = self.current.id if self.current else None
-        self._fetch("reload", after=None, limit=max(PAGE, len(self._rows) + 50), keep_id=keep)
+        if len(self._rows) > RELOAD_MAX:
+            return  # deep in a long listing: keep these rows, don't re-read thousands
+        tail = self._rows[-1] if self._rows else None
+        work = partial(self._query_window, self._generation, self.filter, tail)
+        self.run_worker(work, thread=True, group="article-pages", exit_on_error=False)
+
+    def _query_window(self, generation: int, flt: ArticleFilter, tail: ArticleRow | None) -> None:
+        # Runs in a thread: everything from the top down to the loaded tail, so the
+        # selected row is still among them however many new rows landed above.
+        rows, more = self._data.window(flt, tail, PAGE)
+        self.post_message(self._Page(generation, "reload", rows, more, None, None))
 
     def _fetch(
         self, mode: Mode, *, after: Cursor | None, limit: int, keep_id: int | None,
@@ -199,17 +223,34 @@ class ArticleList(ScrollView, can_focus=True):
         self._loading_more = True
         self._fetch("append", after=cursor_of(self._rows[-1]), limit=PAGE, keep_id=None)
 
+    @on(Worker.StateChanged)
+    def _worker_changed(self, event: Worker.StateChanged) -> None:
+        # A failed query must not leave the list "Loading…" for ever.
+        if event.worker.group != "article-pages" or event.state != WorkerState.ERROR:
+            return
+        event.stop()
+        self._loading = self._loading_more = self._reload_pending = False
+        self._empty_text = f"Could not read the cache: {event.worker.error}"
+        self.notify(self._empty_text, severity="error", timeout=8)
+        self.refresh()
+
+    @on(Deferred)
+    def _deferred(self, message: Deferred) -> None:
+        message.stop()
+        message.fn()
+
     @on(_Page)
     def _page_arrived(self, message: _Page) -> None:
         message.stop()
+        if self.app._closing:
+            return
         if message.generation != self._generation:
             return  # an older listing's page
         if message.mode == "append":
             self._loading_more = False
-            if not self._rows or message.after != cursor_of(self._rows[-1]):
-                self._load_more()  # the list was reloaded meanwhile: ask again
+            if not self._append(message):
+                self._load_more()  # the list changed meanwhile: ask again from its tail
                 return
-            self._set_rows(self._rows + message.rows, message.has_more)
         elif message.mode == "replace":
             self._loading = False
             self._loading_more = False
@@ -221,19 +262,45 @@ class ArticleList(ScrollView, can_focus=True):
                 self._reload_pending = False
                 self.reload()
         else:
-            self._apply_reload(message.rows, message.has_more, message.keep_id)
+            self._apply_reload(message.rows, message.has_more)
         if message.open_id is not None and message.open_id in self._index:
             self.select_id(message.open_id)
             self.post_message(self.OpenRequested(self._rows[self._index[message.open_id]]))
         self.post_message(self.Loaded(len(self._rows), self._has_more))
         self._check_load_more()
 
-    def _apply_reload(self, rows: list[ArticleRow], has_more: bool, keep_id: int | None) -> None:
+    def _append(self, message: _Page) -> bool:
+        """Add a page below the tail; False when it does not join up with it."""
+        if not self._rows:
+            return False
+        tail = self._rows[-1]
+        tail_key = (tail.when, tail.id)
+        after = message.after
+        if after is None or (after.sort_time, after.id) < (int(tail.when.timestamp()), tail.id):
+            return False  # the page starts below the tail: there would be a gap
+        # A reload may have moved the tail down meanwhile: keep what lies below it.
+        rows = [r for r in message.rows if (r.when, r.id) < tail_key]
+        if not rows and message.has_more and message.rows:
+            return False
+        self._set_rows(self._rows + rows, message.has_more)
+        if self._pending_moves and rows:
+            moves, self._pending_moves = self._pending_moves, 0
+            self.select_index(self._cursor + moves)
+        return True
+
+    def _apply_reload(self, rows: list[ArticleRow], has_more: bool) -> None:
+        # The selection as it is now, not when the reload was asked for: the user
+        # may have moved while the query ran.
         old_cursor = self._cursor
         old_row = self.current
-        if old_row is not None and keep_id == old_row.id and all(r.id != keep_id for r in rows):
-            # The selected article left the listing (read in "unread only"): keep it
-            # in place until the user moves on, so nothing jumps under the cursor.
+        keep_id = old_row.id if old_row is not None else None
+        flt = self.filter
+        left_by_state = old_row is not None and flt is not None and (
+            (flt.unread_only and old_row.read) or (flt.starred_only and not old_row.starred))
+        if old_row is not None and left_by_state and all(r.id != keep_id for r in rows):
+            # The selected article left the listing because the user read (or
+            # unstarred) it: keep it in place until they move on, so nothing
+            # jumps under the cursor.
             key = (old_row.when, old_row.id)
             at = next((i for i, r in enumerate(rows) if (r.when, r.id) < key), len(rows))
             rows = [*rows[:at], old_row, *rows[at:]]
@@ -316,6 +383,11 @@ class ArticleList(ScrollView, can_focus=True):
             self._load_more()
 
     def action_cursor_down(self) -> None:
+        if self._rows and self._cursor == len(self._rows) - 1 and self._has_more:
+            # At the loaded end: move once the next page is in, not never.
+            self._pending_moves = 1
+            self._load_more()
+            return
         self.select_index(self._cursor + 1)
 
     def action_cursor_up(self) -> None:
@@ -360,7 +432,8 @@ class ArticleList(ScrollView, can_focus=True):
     def _find_unread(self, generation: int, flt: ArticleFilter, after: Cursor | None) -> None:
         target = self._data.next_unread(flt, after)
         if target is None:
-            self.post_message(self._Page(generation, "append", [], self._has_more, after, None))
+            self.post_message(Deferred(
+                lambda: self.notify("No more unread articles here.", timeout=3)))
             return
         rows = self._data.rows_until(flt, after, target)
         more = len(self._data.page(flt, after=cursor_of(rows[-1]), limit=1)) > 0
@@ -433,10 +506,7 @@ class ArticleList(ScrollView, can_focus=True):
             if line == 1:
                 message = "Loading…" if self._loading else self._empty_text
                 style = base + self.get_component_rich_style("article-list--empty", partial=True)
-                text = Text(justify="center")
-                text.append(message, style)
-                text.truncate(width, overflow="ellipsis", pad=True)
-                return Strip(list(text.render(self.app.console)), width).simplify()
+                return message_strip(message, width, style, self.app.console)
             return Strip.blank(width, base)
         index, offset = divmod(line, ROW_HEIGHT)
         if index >= len(self._rows):
@@ -446,46 +516,24 @@ class ArticleList(ScrollView, can_focus=True):
         key = (row, cursor, hover, self.has_focus, width)
         strips = self._cache.get(key)
         if strips is None:
-            strips = self._render_row(row, cursor, hover, width)
+            strips = render_row(row, cursor=cursor, hover=hover, width=width,
+                                styles=self._styles(), now=self._now(), console=self.app.console)
             self._cache[key] = strips
         return strips[offset]
 
-    def _render_row(self, row: ArticleRow, cursor: bool, hover: bool,
-                    width: int) -> tuple[Strip, Strip]:
-        style = self._fore
-        back = self.rich_style
-        if cursor:
-            back += self.get_component_rich_style("article-list--cursor")
-        elif hover:
-            back += self.get_component_rich_style("article-list--hover")
-        title_style = style("article-list--title-read" if row.read else "article-list--title")
-        meta_style = style("article-list--meta-read" if row.read else "article-list--meta")
-        if cursor and self.has_focus:
-            # The cursor's own foreground keeps text readable on its background.
-            fore = Style(color=back.color)
-            title_style, meta_style = title_style + fore, meta_style + fore
-        star = " ★" if row.starred else ""
-        title = Text(style=back)
-        title.append(" ")
-        title.append("●" if not row.read else " ", style=style("article-list--dot"))
-        title.append(" ")
-        title.append(row.title or "(untitled)", style=title_style)
-        title.truncate(width - len(star), overflow="ellipsis", pad=True)
-        if star:
-            title.append(star, style=style("article-list--star"))
-        age = relative_age(row.published or row.when, self._now())
-        meta = Text(style=back)
-        meta.append(f"   {row.feed_title} · {age} · {row.read_minutes} min read", meta_style)
-        meta.truncate(width, overflow="ellipsis", pad=True)
-        return (self._strip(title, width, back), self._strip(meta, width, back))
+    def _styles(self) -> RowStyles:
+        fore = self._fore
+        return RowStyles(
+            base=self.rich_style,
+            cursor=self.get_component_rich_style("article-list--cursor"),
+            hover=self.get_component_rich_style("article-list--hover"),
+            title=fore("article-list--title"), title_read=fore("article-list--title-read"),
+            meta=fore("article-list--meta"), meta_read=fore("article-list--meta-read"),
+            dot=fore("article-list--dot"), star=fore("article-list--star"),
+        )
 
     def _fore(self, name: str) -> Style:
         # The full component style has colours blended over the background;
         # keep only the foreground part so row backgrounds (cursor, hover) show.
         full = self.get_component_rich_style(name)
         return Style(color=full.color, bold=full.bold, italic=full.italic)
-
-    def _strip(self, text: Text, width: int, back: Style) -> Strip:
-        segments = [s for s in text.render(self.app.console) if s.text != "\n"]
-        strip = Strip(segments).extend_cell_length(width, back)
-        return strip.crop(0, width) if strip.cell_length > width else strip

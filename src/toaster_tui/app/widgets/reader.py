@@ -36,8 +36,8 @@ WELCOME = """\
 
 No algorithm. No ads. Just feeds. Chronological.
 
-Pick an article and press [b]Enter[/b] to read it here.
-[b]n[/b] jumps to the next unread one, [b]?[/b] lists every key."""
+Select an article and press [b]Enter[/b].
+[b]n[/b] next unread  ·  [b]?[/b] every key"""
 
 
 class RelatedList(OptionList):
@@ -60,13 +60,6 @@ class ReaderPane(VerticalScroll, can_focus=True):
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"reader--tag", "reader--star"}
-
-    DEFAULT_CSS = """
-    ReaderPane {
-        & > .reader--tag { background: $boost; color: $text-accent; }
-        & > .reader--star { color: $warning; }
-    }
-    """
 
     class RelatedChosen(Message):
         """A related article was picked: open it."""
@@ -151,6 +144,7 @@ class ReaderPane(VerticalScroll, can_focus=True):
         self.query_one("#reader-snippet", Static).update(Text(detail.snippet))
         related = self.query_one(RelatedList)
         related.set_options(self._related_option(r) for r in detail.related)
+        related.highlighted = 0 if detail.related else None
         self._section("#related-section", bool(detail.related))
         body = detail.text.strip()
         if len(body) > MAX_BODY:

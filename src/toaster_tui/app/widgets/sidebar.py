@@ -51,7 +51,9 @@ STARRED = SidebarEntry("starred", "Starred")
 def feed_title(feed: FeedRow) -> str:
     if feed.title and feed.title != feed.url:
         return feed.title
-    return urlsplit(feed.url).hostname or feed.url
+    # Never fetched: the address without its scheme says most in little room.
+    parts = urlsplit(feed.url)
+    return f"{parts.netloc}{parts.path}".rstrip("/") or feed.url
 
 
 class Sidebar(Tree[SidebarEntry]):
@@ -62,24 +64,14 @@ class Sidebar(Tree[SidebarEntry]):
         Binding("k,up", "cursor_up", "Up", show=False),
         Binding("l,right", "expand", "Expand", show=False),
         Binding("h,left", "collapse", "Collapse", show=False),
+        Binding("g,home", "scroll_home", "First", show=False),
+        Binding("G,end", "scroll_end", "Last", show=False),
         Binding("enter", "select_cursor", "Show", show=False),
         # Space pages the reader from every pane (it does not fold topics here).
         Binding("space", "screen.reader_page", "Page", show=False),
     ]
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "sidebar--count",
-        "sidebar--error",
-        "sidebar--special",
-    }
-
-    DEFAULT_CSS = """
-    Sidebar {
-        & > .sidebar--count { color: $text-muted; }
-        & > .sidebar--error { color: $error; text-style: bold; }
-        & > .sidebar--special { text-style: bold; }
-    }
-    """
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"sidebar--count", "sidebar--error"}
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("Topics", id=id)
@@ -217,15 +209,14 @@ class Sidebar(Tree[SidebarEntry]):
             text.append("  ")
         label_style = style
         if entry.kind in ("all", "starred"):
-            label_style = style + self.get_component_rich_style("sidebar--special", partial=True)
+            label_style = style + Style(bold=True)
         name = ("★ " if entry.kind == "starred" else "") + entry.title
         count = self._counts.get(entry.key, 0)
         tail = Text()
         if entry.error:
-            tail.append("! ", self.get_component_rich_style("sidebar--error", partial=True))
+            tail.append("! ", self._fore("sidebar--error"))
         if count:
-            tail.append(f"{count:,}", self.get_component_rich_style("sidebar--count",
-                                                                    partial=True))
+            tail.append(f"{count:,}", self._fore("sidebar--count"))
         room = width - text.cell_len - tail.cell_len - 1
         label = Text(name, style=label_style)
         label.truncate(max(1, room), overflow="ellipsis")
@@ -233,6 +224,12 @@ class Sidebar(Tree[SidebarEntry]):
         text.append(" " * max(1, width - text.cell_len - tail.cell_len), style)
         text.append_text(tail)
         return text
+
+    def _fore(self, name: str) -> Style:
+        # Partial styles lose colours with alpha (they'd come out white); take the
+        # foreground of the full style, blended over the background.
+        full = self.get_component_rich_style(name)
+        return Style(color=full.color, bold=full.bold)
 
     def get_label_width(self, node: TreeNode[SidebarEntry]) -> int:
         # Labels fill the width; reporting less avoids a horizontal scrollbar.

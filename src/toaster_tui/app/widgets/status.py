@@ -16,7 +16,7 @@ class StatusBar(Horizontal):
     StatusBar {
         height: 1;
         & > #status-text { width: 1fr; }
-        & > #refresh-text { width: auto; }
+        & > #refresh-text { width: 36; text-align: right; }
         & > ProgressBar { width: auto; display: none; }
         &.-refreshing > ProgressBar { display: block; }
     }
@@ -27,21 +27,29 @@ class StatusBar(Horizontal):
         yield Label("", id="refresh-text")
         yield ProgressBar(id="refresh-bar", show_eta=False, show_percentage=False)
 
+    # Labels of fixed width updated without a layout pass: a refresh reports
+    # progress many times a second and must not re-lay out the whole screen.
+
     def set_text(self, text: str) -> None:
-        self.query_one("#status-text", Label).update(text)
+        self._set("#status-text", text)
+
+    def _set(self, selector: str, text: str) -> None:
+        label = self.query_one(selector, Label)
+        if str(label.content) != text:
+            label.update(text, layout=False)
 
     def start_refresh(self, total: int) -> None:
         self.add_class("-refreshing")
         self.query_one(ProgressBar).update(total=max(total, 1), progress=0)
-        self.query_one("#refresh-text", Label).update(f"Refreshing 0/{total} feeds ")
+        self._set("#refresh-text", f"Refreshing 0/{total} feeds ")
 
     def progress(self, done: int, total: int) -> None:
         self.query_one(ProgressBar).update(total=max(total, 1), progress=done)
-        self.query_one("#refresh-text", Label).update(f"Refreshing {done}/{total} feeds ")
+        self._set("#refresh-text", f"Refreshing {done}/{total} feeds ")
 
     def finish_refresh(self, summary: str) -> None:
         self.remove_class("-refreshing")
-        self.query_one("#refresh-text", Label).update(summary)
+        self._set("#refresh-text", summary)
 
     @property
     def refresh_text(self) -> str:

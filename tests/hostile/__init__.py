@@ -1,0 +1,1 @@
+"""Hostile-input tests: a malicious feed server and what it must not achieve."""
