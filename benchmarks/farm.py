@@ -45,21 +45,28 @@ BASE_TIME = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 
 # --- deterministic content --------------------------------------------------
 
-_WORDS = """the of and to in a is that for it as was with be by on not he this are or his
-from at which but have an they you were her she there been one all we their has would when
-what if will more no out so said up its about than into them can only other new some could
-time these two may then do first any my now such like our over man me even most made after
-also did many before must through back years where much your way well down should because
-each just those people how too little state good very make world still own see men work long
-get here between both life being under never day same another know while last might us great
-old year off come since against go came right used take three garden soil compost seed tomato
-river bridge engine kernel compiler library server cache network protocol latency throughput
-bicycle mountain harbour kitchen recipe bread butter saffron lemon forest winter summer autumn
-spring planet telescope galaxy orbit climate ocean glacier desert museum gallery painting
-sculpture novel poetry chapter editor reader writer journal election council budget market
-inventory startup founder product design typeface pixel colour canvas interface keyboard
-terminal window cursor screen function variable module package release version patch
-""".split()
+_WORDS = ["the", "of", "and", "to", "in", "a", "is", "that", "for", "it", "as", "was", "with",
+    "be", "by", "on", "not", "he", "this", "are", "or", "his", "from", "at", "which", "but",
+    "have", "an", "they", "you", "were", "her", "she", "there", "been", "one", "all", "we",
+    "their", "has", "would", "when", "what", "if", "will", "more", "no", "out", "so", "said",
+    "up", "its", "about", "than", "into", "them", "can", "only", "other", "new", "some", "could",
+    "time", "these", "two", "may", "then", "do", "first", "any", "my", "now", "such", "like",
+    "our", "over", "man", "me", "even", "most", "made", "after", "also", "did", "many", "before",
+    "must", "through", "back", "years", "where", "much", "your", "way", "well", "down", "should",
+    "because", "each", "just", "those", "people", "how", "too", "little", "state", "good",
+    "very", "make", "world", "still", "own", "see", "men", "work", "long", "get", "here",
+    "between", "both", "life", "being", "under", "never", "day", "same", "another", "know",
+    "while", "last", "might", "us", "great", "old", "year", "off", "come", "since", "against",
+    "go", "came", "right", "used", "take", "three", "garden", "soil", "compost", "seed",
+    "tomato", "river", "bridge", "engine", "kernel", "compiler", "library", "server", "cache",
+    "network", "protocol", "latency", "throughput", "bicycle", "mountain", "harbour", "kitchen",
+    "recipe", "bread", "butter", "saffron", "lemon", "forest", "winter", "summer", "autumn",
+    "spring", "planet", "telescope", "galaxy", "orbit", "climate", "ocean", "glacier", "desert",
+    "museum", "gallery", "painting", "sculpture", "novel", "poetry", "chapter", "editor",
+    "reader", "writer", "journal", "election", "council", "budget", "market", "inventory",
+    "startup", "founder", "product", "design", "typeface", "pixel", "colour", "canvas",
+    "interface", "keyboard", "terminal", "window", "cursor", "screen", "function", "variable",
+    "module", "package", "release", "version", "patch"]
 _NAMES = ["Ada Lovelace", "Grace Hopper", "Alan Kay", "Barbara Liskov", "Ken Thompson",
           "Margaret Hamilton", "Edsger Dijkstra", "Frances Allen", "Niklaus Wirth",
           "Radia Perlman", "Donald Knuth", "Sophie Wilson"]

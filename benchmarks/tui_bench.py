@@ -212,6 +212,16 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             results["rows_loaded_at_launch"] = len(articles.rows)
             await pilot.pause(0.5)
             probe = Probe(app)
+            # Baseline: the same keys with nothing else going on.
+            idle: list[float] = []
+            for key in ("j", "j", "k", "j") * 10:
+                before = articles.current.id if articles.current else None
+
+                def moved_idle(before: int | None = before) -> bool:
+                    return articles.current is not None and articles.current.id != before
+
+                idle.append(await probe.press(key, moved_idle))
+            results["latency_idle_jk"] = summary(idle)
 
             app.start_refresh(None)
             while not app.refreshing:
@@ -284,6 +294,8 @@ def main(argv: list[str] | None = None) -> int:
           f"(built in {results['build_db_s']} s)")
     print(f"(a) launch -> list filled: {results['launch_to_rows_ms']} ms "
           f"({results['rows_loaded_at_launch']} rows loaded, the rest paged on demand)")
+    s = results["latency_idle_jk"]
+    print(f"    key -> screen update, idle: j/k median {s['median_ms']} ms, p99 {s['p99_ms']} ms")
     print(f"(b) key -> screen update while refreshing {results['feeds']} feeds "
           f"(the refresh took {results['refresh_s']} s; presses only while it ran):")
     for name in ("latency_j", "latency_k", "latency_enter_header", "latency_enter_body"):

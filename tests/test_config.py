@@ -241,7 +241,7 @@ def test_parse_config_accepts_text(tmp_path: Path) -> None:
 def test_example_config_is_valid_and_covers_every_topic() -> None:
     config = load_config(REPO / "example-config.toml")
     assert config.settings.refresh_minutes == 30
-    assert config.settings.concurrency == 32
+    assert config.settings.concurrency == 64
     assert config.settings.per_host == 4
     for topic in DEFAULT_TOPICS:
         assert sum(f.topic == topic for f in config.feeds) >= 2, topic

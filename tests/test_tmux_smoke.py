@@ -85,16 +85,16 @@ def test_toaster_demo_in_a_real_terminal(tmux: Tmux, tmp_path: Path) -> None:
     command = f"env -u COLUMNS -u LINES {exports} {demo_command()}; echo EXITED=$?; sleep 30"
     tmux.run("new-session", "-d", "-s", "smoke", "-x", str(WIDTH), "-y", str(HEIGHT), command)
 
-    screen = tmux.wait_for(lambda s: "All Topics" in s and "Pick an article" in s
+    screen = tmux.wait_for(lambda s: "All Topics" in s and "Select an article" in s
                            and "Quit" in s, "the main screen")
     for topic in ("Technology", "Programming", "Design", "Starred"):
         assert topic in screen
-    assert "Reader" in screen and "Pick an article" in screen
+    assert "Reader" in screen and "Select an article" in screen
     short = newest[:24]
     assert short in screen, f"{short!r} not on screen:\n{screen}"
 
     tmux.keys("Enter")
-    screen = tmux.wait_for(lambda s: "Pick an article" not in s and "min read ·" in s,
+    screen = tmux.wait_for(lambda s: "Select an article" not in s and "min read ·" in s,
                            "the reader")
     reader = "\n".join(line[WIDTH // 2:] for line in screen.splitlines())
     assert newest.split()[0] in reader

@@ -148,24 +148,47 @@ def _fast_text(raw: str) -> str | None:
     w = _Walk()
     kinds = _TEXT_KIND
     void = extract._VOID
-    w.out.append(parts[0])
+    out = w.out
+    stack = w.stack
+    counts = w.counts
+    out.append(parts[0])
     for i in range(1, len(parts), 5):
         name = parts[i + 1].lower()
         kind = kinds.get(name)
+        if kind is None and not parts[i + 3]:
+            # The common case, inline markup: inline by hand, as _Walk would.
+            if parts[i]:
+                if stack and stack[-1][0] == name and stack[-1][1] is None:
+                    stack.pop()
+                    counts[name] -= 1
+                    out.append(_GLUE)
+                elif counts.get(name):
+                    w.close(name)
+                    out = w.out
+                else:
+                    out.append(_GLUE)
+            else:
+                out.append(_GLUE)
+                if name not in void:
+                    stack.append((name, None))
+                    counts[name] = counts.get(name, 0) + 1
+            out.append(parts[i + 4])
+            continue
         if kind == _SLOW:
             return None
         if parts[i]:  # an end tag
             if kind == _BR:
-                w.out.append("\n" if w.pre else " " if w.heading else _LINE)
-            elif w.counts.get(name):
+                out.append("\n" if w.pre else " " if w.heading else _LINE)
+            elif counts.get(name):
                 w.close(name)
             else:
-                w.out.append(_GLUE)  # nothing to close: ignored
+                out.append(_GLUE)  # nothing to close: ignored
         else:
             w.open(name, kind, name in void)
             if parts[i + 3] and name not in void:
                 w.close(name)
-        w.out.append(parts[i + 4])
+        out = w.out
+        out.append(parts[i + 4])
     while w.stack:
         w.close(w.stack[-1][0])
     w.segments.append((bool(w.pre), "".join(w.out)))

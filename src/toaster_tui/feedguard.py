@@ -56,6 +56,14 @@ MAX_LENIENT_BYTES = 1024 * 1024
 """Largest malformed document handed to feedparser's lenient parser."""
 MAX_JSON_CONTAINERS = 200_000
 """Objects plus arrays in a JSON Feed."""
+MAX_ATTRIBUTES = 256
+"""Attributes (namespace declarations included) on one element."""
+MAX_REFERENCES = 1_000_000
+"""Entity and character references ("&...;") in one document: each is a
+separate piece of text to a parser, so they cost far more than their bytes."""
+MAX_REPAIR_GROWTH = 4 * 1024 * 1024
+"""Bytes the repairs (stray "&" escaped) may add to a document."""
+_CHUNK = 256 * 1024
 MAX_DTD_ENTITIES = 256
 
 _UTF8_DECL = b"<?xml version='1.0' encoding='utf-8'?>"
@@ -256,8 +264,12 @@ class _Structure:
         self.cut: int | None = None
         self.problem: str | None = None
 
-    def start(self, name: str, _attrs: Any) -> None:
+    def start(self, name: str, attrs: Any) -> None:
         self.elements += 1
+        if len(attrs) > MAX_ATTRIBUTES:
+            self.problem = (f"the feed has an element with more than {MAX_ATTRIBUTES} "
+                            "attributes; refused")
+            raise _Stop
         local = name.rpartition(":")[2].lower()
         if local in _ENTRY_NAMES:
             self.entries += 1
@@ -308,7 +320,13 @@ def _check(data: bytes) -> tuple[_Structure, str | None]:
 
 
 def _repair(data: bytes, entities: frozenset[bytes]) -> bytes:
-    """The common faults of real feeds, fixed outside CDATA sections."""
+    """The common faults of real feeds, fixed outside CDATA sections: a stray
+    "&" escaped, an HTML named entity made a character reference, a character
+    XML forbids (raw or referenced) dropped.
+
+    Works a chunk at a time (each cut right before a "<", which no reference
+    spans), so the pieces re.sub keeps alive stay few whatever the input.
+    """
     def amp(m: re.Match[bytes]) -> bytes:
         ref = m.group(1)
         if ref is None:
@@ -321,12 +339,19 @@ def _repair(data: bytes, entities: frozenset[bytes]) -> bytes:
         char = html.entities.html5.get(ref.decode("ascii") + ";")
         return char.encode("ascii", "xmlcharrefreplace") if char else b"&amp;" + ref + b";"
 
+    def fix(text: bytes) -> bytes:
+        return _AMP.sub(amp, _BAD_CHARS.sub(b"", text))
+
     out: list[bytes] = []
     i, n = 0, len(data)
     while i < n:
         start = data.find(b"<![CDATA[", i)
         end = n if start < 0 else start
-        out.append(_AMP.sub(amp, _BAD_CHARS.sub(b"", data[i:end])))
+        while i < end:  # markup and text, a chunk at a time
+            cut = end if end - i <= _CHUNK else data.rfind(b"<", i + 1, i + _CHUNK)
+            cut = cut if cut > i else min(end, i + _CHUNK)
+            out.append(fix(data[i:cut]))
+            i = cut
         if start < 0:
             break
         close = data.find(b"]]>", start)
@@ -354,9 +379,14 @@ def guard_xml(data: bytes, url: str, content_type: str | None) -> tuple[bytes, s
     seen, error = _check(text)
     if error is not None:
         repaired = _repair(text, entities)
+        if len(repaired) - len(text) > MAX_REPAIR_GROWTH:
+            raise FeedError(f"malformed XML ({error}), with too many stray '&' to repair")
         seen2, error2 = _check(repaired)
         if error2 is None:
             text, seen, error = repaired, seen2, None
+    if text.count(b"&") > MAX_REFERENCES:
+        raise FeedError(f"the feed has more than {MAX_REFERENCES:,} entity or character "
+                        "references; refused")
     if error is None:
         if seen.cut is not None:
             text = _cut_entries(text, seen)

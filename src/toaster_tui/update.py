@@ -49,7 +49,7 @@ BACKOFF_BASE = 5 * 60
 BACKOFF_MAX = 24 * 3600
 MAX_WORKERS = 4
 """Parse processes at most (fewer on fewer cores): SQLite takes one writer at a time."""
-BACKLOG_BYTES = 64 * 1024 * 1024
+BACKLOG_BYTES = 16 * 1024 * 1024
 """Fetched bodies waiting for a parser beyond which no new fetch starts."""
 POOL_RESTARTS = 3
 """Worker processes a refresh replaces (died or overran), per worker."""

@@ -28,7 +28,7 @@ def test_seed_demo_writes_the_config_and_fills_the_cache(tmp_path: Path) -> None
 
 
 def test_demo_refresher_rereads_the_bundled_files_offline(tmp_path: Path) -> None:
-    config_path, db_path = seed_demo(tmp_path / "demo")
+    _config, db_path = seed_demo(tmp_path / "demo")
     db = connect(db_path)
     ids = [f.id for f in queries.list_feeds(db)]
     db.close()

@@ -412,5 +412,5 @@ async def test_footer_shows_the_main_keys(library: Library) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         footer = screen_text(app).splitlines()[-1]
-        for words in ("Open", "Next unread", "Search", "Refresh", "Add feed", "Quit", "Help"):
+        for words in ("Open", "Next unread", "Search", "Refresh", "Add", "Quit", "Help"):
             assert words in footer

@@ -32,7 +32,7 @@ def day(n: int, hour: int = 9) -> str:
     return f"{n:02d} Nov 2026 {hour:02d}:00:00 GMT"
 
 
-def served_library(tmp_path: Path, server: StaticServer) -> Library:
+def served_library(tmp_path: Path, server: StaticServer, refresh_minutes: int = 0) -> Library:
     server.put("tech.xml", rss("Tech Daily", [
         ("Tabs versus spaces, settled", "https://t.example.test/1", day(20)),
         ("Terminal colours explained", "https://t.example.test/2", day(18)),
@@ -43,7 +43,7 @@ def served_library(tmp_path: Path, server: StaticServer) -> Library:
     feeds = ((server.url("tech.xml"), "Technology", None),
              (server.url("sci.xml"), "Science", None),
              (server.url("gone.xml"), "Science", None))  # 404
-    return write_library(tmp_path / "lib", feeds)
+    return write_library(tmp_path / "lib", feeds, refresh_minutes=refresh_minutes)
 
 
 async def refreshed(pilot: Pilot[Any], app: ToasterApp, before: int) -> None:
@@ -161,6 +161,17 @@ async def test_selection_and_reader_stay_put_when_new_articles_arrive(
         assert articles.cursor == 3
         reader = app.query_one(ReaderPane)
         assert reader.row is not None and reader.row.id == chosen.id
+
+
+async def test_a_due_refresh_starts_by_itself(tmp_path: Path,
+                                              feed_server: StaticServer) -> None:
+    # refresh_minutes > 0 and never fetched: the app refreshes on start.
+    lib = served_library(tmp_path, feed_server, refresh_minutes=30)
+    app = make_app(lib)
+    async with app.run_test(size=SIZE) as pilot:
+        await refreshed(pilot, app, 0)
+        assert sorted(feed_server.requests) == ["gone.xml", "sci.xml", "tech.xml"]
+        assert len(app.query_one(ArticleList).rows) == 3
 
 
 async def test_refresh_timer_runs_due_refreshes(tmp_path: Path,

@@ -7,6 +7,7 @@ import asyncio
 import functools
 import http.server
 import io
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -43,8 +44,10 @@ class Library:
     db_path: Path
 
 
-def config_text(feeds: tuple[tuple[str, str, str | None], ...], settings: str = "") -> str:
-    lines = ["# written by the tests", "[settings]", "refresh_minutes = 0", settings, ""]
+def config_text(feeds: tuple[tuple[str, str, str | None], ...], settings: str = "",
+                refresh_minutes: int = 0) -> str:
+    lines = ["# written by the tests", "[settings]", f"refresh_minutes = {refresh_minutes}",
+             settings, ""]
     for url, topic, *_ in feeds:
         lines += ["[[feeds]]", f'url = "{url}"', f'topic = "{topic}"', ""]
     return "\n".join(lines)
@@ -54,12 +57,13 @@ def write_library(
     directory: Path,
     feeds: tuple[tuple[str, str, str | None], ...] = FEEDS,
     settings: str = "",
+    refresh_minutes: int = 0,
 ) -> Library:
     """config.toml + toaster.db with each feed parsed from its fixture file."""
     directory.mkdir(parents=True, exist_ok=True)
     config_path = directory / "config.toml"
     db_path = directory / "toaster.db"
-    text = config_text(feeds, settings)
+    text = config_text(feeds, settings, refresh_minutes)
     config_path.write_text(text, encoding="utf-8")
     config = parse_config(text, config_path)
     store = Store(db_path)
@@ -95,14 +99,10 @@ async def settle(pilot: Pilot[Any], rounds: int = 2, timeout: float = 20.0) -> N
             busy = busy or not app.config_read or app.main.articles.waiting
         quiet = 0 if busy else quiet + 1
         if loop.time() > deadline:
-            import faulthandler
-            import sys
-            faulthandler.dump_traceback(sys.stderr)
-            state = [(w.name, w.state.name) for w in app.workers]
+            state: list[object] = [(w.name, w.state.name) for w in app.workers]
             if isinstance(app, ToasterApp):
-                a = app.main.articles
-                state.append(("read", app.config_read, a._loading, a._loading_more,
-                              a._reload_pending))
+                state += [f"config read: {app.config_read}",
+                          f"list waiting: {app.main.articles.waiting}"]
             raise AssertionError(f"the app did not settle: {state}")
 
 
@@ -148,6 +148,7 @@ class StaticServer:
         self.httpd = _Server(("127.0.0.1", 0), handler)
         self.httpd.requests = []
         self.httpd.delays = {}
+        self._writes = 0
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     @property
@@ -164,6 +165,11 @@ class StaticServer:
     def put(self, name: str, data: bytes | str) -> str:
         path = self.root / name
         path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+        # Last-Modified has one-second steps: a file rewritten within the second
+        # would look unchanged to a conditional GET, so each write moves it on.
+        self._writes += 1
+        stamp = time.time() + 2 * self._writes
+        os.utime(path, (stamp, stamp))
         return self.url(name)
 
     def __enter__(self) -> StaticServer:

@@ -18,6 +18,7 @@ import json
 import os
 import re
 import secrets
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -68,10 +69,10 @@ def assert_clean_json(value: Any, where: str) -> None:
             assert_clean_json(item, f"{where}[{index}]")
 
 
-def tree_rss(root: int) -> int:
-    """Resident memory of `root` and every descendant, in bytes (from /proc)."""
+def _family(root: int) -> dict[int, str]:
+    """`root` and every descendant: pid -> command name (from /proc)."""
     parents: dict[int, int] = {}
-    rss: dict[int, int] = {}
+    names: dict[int, str] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -80,10 +81,9 @@ def tree_rss(root: int) -> int:
                 stat = fh.read()
         except OSError:
             continue
-        fields = stat[stat.rfind(")") + 2:].split()
-        pid = int(entry)
-        parents[pid] = int(fields[1])
-        rss[pid] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+        close = stat.rfind(")")
+        parents[int(entry)] = int(stat[close + 2:].split()[1])
+        names[int(entry)] = stat[stat.find("(") + 1:close]
     family = {root}
     grew = True
     while grew:
@@ -92,23 +92,46 @@ def tree_rss(root: int) -> int:
             if parent in family and pid not in family:
                 family.add(pid)
                 grew = True
-    return sum(rss.get(pid, 0) for pid in family)
+    return {pid: names.get(pid, "?") for pid in family}
+
+
+def _pss(pid: int) -> int:
+    """Proportional set size in bytes: shared pages split between their users,
+    so the sum over processes is the memory the run really holds."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="latin-1") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def tree_memory(root: int) -> dict[int, int]:
+    """pid -> PSS in bytes, for `root` and every descendant."""
+    return {pid: _pss(pid) for pid in _family(root)}
 
 
 class Sampler(threading.Thread):
-    """Samples tree_rss(pid) every 50 ms; `peak` is the largest sum seen."""
+    """Samples tree_memory(pid) every 50 ms; `peak` is the largest total seen
+    and `at_peak` how it was split between the processes."""
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
         self.pid = pid
         self.peak = 0
+        self.at_peak: dict[int, int] = {}
         self.samples = 0
         self.done = threading.Event()
 
     def run(self) -> None:
         while not self.done.is_set():
             with contextlib.suppress(Exception):
-                self.peak = max(self.peak, tree_rss(self.pid))
+                split = tree_memory(self.pid)
+                total = sum(split.values())
+                if total > self.peak:
+                    self.peak, self.at_peak = total, split
                 self.samples += 1
             self.done.wait(0.05)
 
@@ -135,6 +158,8 @@ class HostileRun:
     stderr: str
     wall: float
     peak_rss: int
+    """Peak total PSS of the refresh process and all its descendants."""
+    peak_split: dict[int, int]
     max_rss_single: int
     finish: dict[str, float]
     """feed url -> seconds from the start of the refresh process to that feed's end."""
@@ -189,19 +214,26 @@ def hostile_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostileRun
         proc = subprocess.Popen(
             [sys.executable, str(HERE / "run_refresh.py"), str(times), "refresh",
              "--config", str(config), "--db", str(db)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=tmp)
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=tmp,
+            start_new_session=True)  # its own process group: the parse workers too
         sampler = Sampler(proc.pid)
         sampler.start()
         try:
             stdout, stderr = proc.communicate(timeout=WALL)
         except subprocess.TimeoutExpired:
-            proc.kill()
+            os.killpg(proc.pid, signal.SIGKILL)  # workers hold the pipes: kill them all
             stdout, stderr = proc.communicate()
-            pytest.fail(f"the hostile refresh did not finish within {WALL:g} s:\n"
-                        f"{stderr.decode('utf-8', 'replace')[-3000:]}")
+            ended = Path(str(times) + ".log")
+            done = {line.split(" ", 1)[1] for line in
+                    (ended.read_text(encoding="utf-8").splitlines() if ended.exists() else [])}
+            names = [name for name, url in urls.items() if url not in done]
+            pytest.fail(f"the hostile refresh did not finish within {WALL:g} s; feeds still "
+                        f"running: {names}\n{stderr.decode('utf-8', 'replace')[-3000:]}")
         finally:
             sampler.done.set()
             sampler.join()
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)  # nothing of the run outlives it
         wall = time.monotonic() - began
         import resource
         single = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
@@ -210,6 +242,7 @@ def hostile_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostileRun
             tmp=tmp, config=config, db=db, secret=secret, server=server, urls=urls,
             code=proc.returncode, stdout=stdout.decode("utf-8", "replace"),
             stderr=stderr.decode("utf-8", "replace"), wall=wall, peak_rss=sampler.peak,
+            peak_split=sampler.at_peak,
             max_rss_single=single, finish=recorded.get("times", {}),
         )
         run.outputs["refresh stdout"] = run.stdout
@@ -256,8 +289,9 @@ def _report(run: HostileRun) -> None:
     names = {url: name for name, url in run.urls.items()}
     lines = [
         f"hostile refresh: {len(CASES)} cases, exit {run.code}, wall {run.wall:.1f} s, "
-        f"peak RSS of the process tree {run.peak_rss / 2**20:.0f} MB, largest single "
-        f"process {run.max_rss_single / 2**20:.0f} MB",
+        f"peak memory of the process tree {run.peak_rss / 2**20:.0f} MB (PSS; per process "
+        f"{sorted(round(v / 2**20) for v in run.peak_split.values())} MB), largest single "
+        f"process RSS {run.max_rss_single / 2**20:.0f} MB",
         "slowest feeds: " + ", ".join(f"{names.get(u, u)} {t:.1f} s" for u, t in slowest),
     ]
     (run.tmp / "report.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")

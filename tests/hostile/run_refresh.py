@@ -24,11 +24,14 @@ def main(argv: Sequence[str]) -> int:
 
     times: dict[str, float] = {}
     original = update.Refresher.run
+    log = open(argv[0] + ".log", "a", encoding="utf-8")  # noqa: SIM115 - lives as long as the run
 
     async def run(self: update.Refresher, feed_ids: Sequence[int], *, due_only: bool = False,
                   progress: Any = None) -> update.RefreshReport:
         def noted(done: int, total: int, outcome: update.FeedOutcome) -> None:
             times[outcome.url] = time.monotonic() - START
+            log.write(f"{times[outcome.url]:.2f} {outcome.url}\n")
+            log.flush()  # a killed run still says which feeds ended
             if progress is not None:
                 progress(done, total, outcome)
 

@@ -9,6 +9,7 @@ browser from a thread and runs $EDITOR while suspended.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import io
 import os
@@ -33,7 +34,6 @@ from toaster_tui.app.messages import ConfigFailed, ConfigLoaded, Stamp
 from toaster_tui.app.screens.error import ErrorDialog
 from toaster_tui.app.screens.help import HelpScreen
 from toaster_tui.app.screens.main import MainScreen
-from toaster_tui.app.widgets.sidebar import ALL
 from toaster_tui.config import load_config
 from toaster_tui.errors import ConfigError, ToasterError
 from toaster_tui.models import Config, Settings
@@ -139,14 +139,9 @@ class ToasterApp(App[int]):
         assert self._main is not None, "the app is not running"
         return self._main
 
-    def __setattr__(self, name: str, value: object) -> None:
-        if name == "_running":
-            import time, traceback
-            open("/tmp/al.log","a").write(f"{time.monotonic():.3f} app {id(self)} _running={value}\n" + ("".join(traceback.format_stack(limit=6)) if not value else ""))
-        super().__setattr__(name, value)
-
     def on_mount(self) -> None:
-        self.reload_config()
+        # The first read of config.toml is asked for by the main screen once it
+        # has its widgets (the app mounts before its default screen composes).
         self.set_interval(self._check_seconds, self.check_config)
 
     def on_app_focus(self, event: events.AppFocus) -> None:
@@ -163,7 +158,8 @@ class ToasterApp(App[int]):
 
     def check_config(self) -> None:
         """Pick up hand edits: re-read the file when its mtime or size changed."""
-        self._read_config(force=False)
+        if self.config_read:  # the first read is the main screen's to ask for
+            self._read_config(force=False)
 
     def reload_config(self, *, refresh_url: str | None = None,
                       select_url: str | None = None) -> None:
@@ -276,7 +272,8 @@ class ToasterApp(App[int]):
     async def _refresh(self, feed_ids: Sequence[int] | None, due_only: bool) -> None:
         main = self.main
         if feed_ids is None:
-            feed_ids = [f.id for f in main.sidebar.feeds_of(ALL)]
+            # From the cache, not the sidebar: at startup it may not be filled yet.
+            feed_ids = await asyncio.to_thread(self.data.feed_ids)
         if not feed_ids:
             self.notify("No feeds to refresh.", timeout=2)
             return

@@ -138,6 +138,11 @@ class DataSource:
         more = bool(rows) and bool(self.page(flt, after=queries.cursor_of(rows[-1]), limit=1))
         return rows, more
 
+    def feed_ids(self) -> list[int]:
+        """Every subscribed feed, in subscription order."""
+        with self._use() as store:
+            return [f.id for f in queries.list_feeds(store.db)]
+
     def last_fetched(self) -> float | None:
         """When the most recently refreshed feed was fetched (epoch seconds)."""
         with self._use() as store:

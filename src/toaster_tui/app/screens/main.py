@@ -14,7 +14,7 @@ from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar, cast
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -41,6 +41,8 @@ if TYPE_CHECKING:
 __all__ = ["MainScreen"]
 
 TAGLINE = "No algorithm. No ads. Just feeds. Chronological."
+NARROW = 110
+"""Terminal width under which the panes make more room for the reader."""
 RELOAD_EVERY = 0.5
 """Seconds between re-queries while a refresh writes new articles."""
 
@@ -59,15 +61,15 @@ class MainScreen(FeedActions, SearchActions, Screen[None]):
         Binding("p", "previous_unread", "Prev unread", show=False),
         Binding("m", "toggle_read", "Read", show=False),
         Binding("A", "mark_all_read", "All read", show=False),
-        Binding("s", "toggle_star", "Star"),
-        Binding("u", "toggle_unread", "Unread only"),
+        Binding("s", "toggle_star", "Star", show=False),
+        Binding("u", "toggle_unread", "Unread only", show=False),
         Binding("slash", "search", "Search"),
         Binding("escape", "clear_search", "Clear search", show=False),
         Binding("o", "open_link", "Browser", show=False),
         Binding("y", "copy_link", "Copy link", show=False),
         Binding("r", "refresh", "Refresh"),
         Binding("R", "refresh_all", "Refresh all", show=False),
-        Binding("a", "add_feed", "Add feed"),
+        Binding("a", "add_feed", "Add"),
         Binding("t", "move_feed", "Move feed", show=False),
         Binding("d", "remove_feed", "Remove feed", show=False),
         Binding("exclamation_mark", "feed_errors", "Feed errors", show=False),
@@ -118,6 +120,10 @@ class MainScreen(FeedActions, SearchActions, Screen[None]):
         self.query_one("#feed-error").display = False
         self.show_listing()
         self.reload_sidebar()
+        self.toaster.reload_config()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.width < NARROW, "-narrow")
 
     # --- widgets ------------------------------------------------------------------
 

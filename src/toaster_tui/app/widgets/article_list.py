@@ -124,24 +124,6 @@ class ArticleList(ScrollView, can_focus=True):
         self._cache: LRUCache[tuple[object, ...], tuple[Strip, Strip]] = LRUCache(256)
         self.filter: ArticleFilter | None = None
 
-    def _start_messages(self) -> None:
-        import contextvars, traceback
-        from textual._context import active_app
-        try:
-            aa = active_app.get()
-        except LookupError:
-            aa = None
-        open("/tmp/al.log","a").write(f"start app={id(self.app)} running={self.app._running} active={id(aa)}\n")
-        if not self.app._running:
-            open("/tmp/al.log","a").write("".join(traceback.format_stack(limit=25)))
-        super()._start_messages()
-        open("/tmp/al.log","a").write(f"started closed={self._closed}\n")
-
-    async def _close_messages(self, wait: bool = True) -> None:
-        import traceback
-        open("/tmp/al.log","a").write("close " + "".join(traceback.format_stack(limit=8)) + "\n")
-        await super()._close_messages(wait)
-
     # --- what the rest of the app reads ------------------------------------------
 
     @property
@@ -174,7 +156,6 @@ class ArticleList(ScrollView, can_focus=True):
     def show(self, flt: ArticleFilter, *, keep_id: int | None = None, empty: str = "") -> None:
         """List `flt` from the top (keeping `keep_id` selected if it is there)."""
         self.filter = flt
-        open("/tmp/al.log","a").write(f"show closed={self._closed} app={id(self.app)}\n")
         self._generation += 1
         self._loading = True
         self._reload_pending = False
