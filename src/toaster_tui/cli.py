@@ -282,9 +282,11 @@ def cmd_tui(args: argparse.Namespace) -> int:
     from toaster_tui.app.run import run_app
 
     config_path = paths.config_path(getattr(args, "config", None))
-    _config, created = ensure_config(config_path)
-    if created:
+    if not config_path.exists():
+        ensure_config(config_path)
         _err(f"created {config_path} with sample subscriptions")
+    # An invalid file is not an exit here: the TUI shows path:line:col in a
+    # dialog and offers to edit it.
     return run_app(config_path, paths.db_path(getattr(args, "db", None)))
 
 

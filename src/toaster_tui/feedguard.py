@@ -37,11 +37,14 @@ from feedparser.sanitizer import replace_doctype
 from toaster_tui.errors import FeedError
 
 __all__ = [
+    "MAX_ATTRIBUTES",
     "MAX_DEPTH",
     "MAX_ELEMENTS",
     "MAX_ENTRIES",
     "MAX_JSON_CONTAINERS",
     "MAX_LENIENT_BYTES",
+    "MAX_REFERENCES",
+    "MAX_TOTAL_ATTRIBUTES",
     "guard_json",
     "guard_xml",
 ]
@@ -58,6 +61,8 @@ MAX_JSON_CONTAINERS = 200_000
 """Objects plus arrays in a JSON Feed."""
 MAX_ATTRIBUTES = 256
 """Attributes (namespace declarations included) on one element."""
+MAX_TOTAL_ATTRIBUTES = 200_000
+"""Attributes in the part of the document that is kept."""
 MAX_REFERENCES = 1_000_000
 """Entity and character references ("&...;") in one document: each is a
 separate piece of text to a parser, so they cost far more than their bytes."""
@@ -259,6 +264,7 @@ class _Structure:
         self.parser = parser
         self.depth = 0
         self.elements = 0
+        self.attributes = 0
         self.entries = 0
         self.stack: list[str] = []
         self.cut: int | None = None
@@ -266,9 +272,14 @@ class _Structure:
 
     def start(self, name: str, attrs: Any) -> None:
         self.elements += 1
-        if len(attrs) > MAX_ATTRIBUTES:
+        if len(attrs) > 2 * MAX_ATTRIBUTES:  # [name, value, name, value, ...]
             self.problem = (f"the feed has an element with more than {MAX_ATTRIBUTES} "
                             "attributes; refused")
+            raise _Stop
+        self.attributes += len(attrs) // 2
+        if self.attributes > MAX_TOTAL_ATTRIBUTES:
+            self.problem = (f"the feed has more than {MAX_TOTAL_ATTRIBUTES:,} XML attributes; "
+                            "refused")
             raise _Stop
         local = name.rpartition(":")[2].lower()
         if local in _ENTRY_NAMES:
@@ -302,6 +313,7 @@ def _check(data: bytes) -> tuple[_Structure, str | None]:
     parser = expat.ParserCreate()
     seen = _Structure(parser)
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.ordered_attributes = True  # a flat list: half the memory of a dict
     parser.EntityDeclHandler = seen.entity
     parser.UnparsedEntityDeclHandler = seen.refuse
     parser.ExternalEntityRefHandler = seen.refuse
