@@ -297,8 +297,13 @@ def table(figures: list[Figure]) -> str:
 # --- tmux: launch to a filled first screen --------------------------------------------------
 
 class Tmux:
+    """A private tmux server (never the user's), a new socket each time."""
+
+    count = 0
+
     def __init__(self, env: dict[str, str]) -> None:
-        self.socket = f"toaster-bench-{os.getpid()}"
+        Tmux.count += 1
+        self.socket = f"toaster-bench-{os.getpid()}-{Tmux.count}"
         self.env = env
 
     def __call__(self, *args: str) -> str:
@@ -668,7 +673,8 @@ def svg_plot(points: list[dict[str, float]], path: Path) -> None:
 
 
 def closing_note(b: Bench) -> list[str]:
-    out = []
+    out = ["Quick mode: nothing is judged here; the list below is what a full run would "
+           "have to show."] if b.p.quick else []
     for key, f in b.figures.items():
         if f.holds is False or f.status == "NO":
             out.append(f"- {f.name}: does not hold ({f.target}). " + WHY.get(key, ""))
@@ -713,11 +719,20 @@ def write_results(b: Bench, args: argparse.Namespace, began: float, load: str) -
         "alternate run by run, on the same farm and data",
         f"- farm: {b.p.feeds} feeds x 20 entries (RSS 2.0 and Atom, 1–3 KB HTML bodies), "
         "50 hosts 127.0.1.1–50, gzip, keep-alive, ETag/Last-Modified",
-        "- toaster: its defaults (a config with only [[feeds]]); newsboat: `-x reload`, "
-        f"reload-threads {b.best_threads} (the best of "
-        + ", ".join(f"{t}: {s:.1f} s" for t, s in sorted(b.calibration.items())) + " cold)"
-        if b.calibration else "- newsboat: not run",
+        "- toaster: its defaults (a config with only [[feeds]]); newsboat: `-x reload` with "
+        f"reload-threads {b.best_threads}" + (
+            " (the best of " + ", ".join(f"{t}: {s:.1f} s" for t, s in
+                                         sorted(b.calibration.items())) + " cold)"
+            if b.calibration else "") if b.newsboat else "- newsboat: not run",
+        "- toaster's TUI and newsboat's feed list are timed in tmux the same way: from "
+        "starting the program to its first screen showing the data (captured every 10 ms)",
         "",
+    ]
+    if b.p.quick:
+        lines += ["**Quick mode**: small N for a fast check. The targets are defined at the "
+                  "full N (newsboat's refresh cost grows faster than linearly with feeds), so "
+                  "the \"holds\" column is not a verdict here; run without --quick.", ""]
+    lines += [
         table(figures),
         "",
     ]

@@ -1,18 +1,28 @@
 """TUI benchmark: launch time with a big cache, and key latency during a refresh.
 
-    python benchmarks/tui_bench.py                  # 100,000 articles, 300 feeds
+    python benchmarks/tui_bench.py                  # 100,000 articles, 500 feeds
+    python benchmarks/tui_bench.py --feeds 300      # the same with 300 feeds
     python benchmarks/tui_bench.py --quick          # 10,000 articles, 60 feeds
+    python benchmarks/tui_bench.py --trace-slow 10  # also list loop callbacks > 10 ms
 
 (a) launch: from creating ToasterApp to the article list showing rows
     (headless run_test, fixed terminal size);
 (b) latency: key press -> the screen repainted with its effect, for j / k
     (the cursor moved) and Enter (the reader shows the article; the body
-    arriving from its worker is reported apart), while a refresh of every
-    feed runs against a loopback HTTP server started here.
+    arriving from its worker is reported apart). The same rounds of keys are
+    timed twice in one run: first idle (the baseline), then while a refresh
+    of every feed runs against a loopback HTTP server, and the ratio of the
+    two is printed, so a noisy machine shows up in both figures alike;
+(c) loop lag: how late a 5 ms heartbeat on the app's event loop wakes, idle
+    and while refreshing: the loop's own responsiveness, whatever the keys.
 
 Keys are injected through the driver like real input, and "repainted" is the
 first compositor update the app hands to its display after the effect, so
-the figures include waiting for a busy event loop.
+the figures include waiting for a busy event loop. The feed server runs in a
+child process (this script with --serve), so its work never competes with
+the app for this process's GIL: the figures measure the app, not the server.
+Textual paints at most TEXTUAL_FPS (60) times a second, so ~17 ms is the
+floor of any key's latency.
 """
 
 from __future__ import annotations
@@ -23,13 +33,17 @@ import functools
 import hashlib
 import http.server
 import json
+import os
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -58,13 +72,14 @@ def _text(rng: random.Random, words: int) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(words))
 
 
-def build_library(directory: Path, articles: int, feeds: int, base_url: str) -> tuple[Path, Path]:
+def build_library(directory: Path, articles: int, feeds: int,
+                  url_of: Callable[[int], str]) -> tuple[Path, Path]:
     """config.toml with `feeds` feeds and a cache with `articles` articles (executemany)."""
     directory.mkdir(parents=True, exist_ok=True)
     config_path, db_path = directory / "config.toml", directory / "toaster.db"
     lines = ["[settings]", "refresh_minutes = 0", "concurrency = 32", ""]
     for i in range(feeds):
-        lines += ["[[feeds]]", f'url = "{base_url}/feed-{i}.xml"',
+        lines += ["[[feeds]]", f'url = "{url_of(i)}"',
                   f'topic = "{TOPICS[i % len(TOPICS)]}"', ""]
     config_path.write_text("\n".join(lines), encoding="utf-8")
     config = parse_config(config_path.read_text(encoding="utf-8"), config_path)
@@ -103,7 +118,7 @@ def _insert(db: Any, rows: list[tuple[object, ...]]) -> None:
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", rows)
 
 
-# --- the loopback feed server --------------------------------------------------------
+# --- the loopback feed server (a child process) --------------------------------------
 
 def feed_document(index: int, items: int) -> bytes:
     rng = random.Random(index)
@@ -122,6 +137,7 @@ def feed_document(index: int, items: int) -> bytes:
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as real feed hosts do
     documents: ClassVar[dict[str, bytes]] = {}
 
     def log_message(self, format: str, *args: Any) -> None:
@@ -139,13 +155,49 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.wfile.write(body)
 
 
-def start_server(feeds: int, items: int) -> tuple[http.server.ThreadingHTTPServer, str]:
+def host_address(index: int, hosts: int) -> str:
+    """Feed `index`'s server address: 127.0.0.1, or 127.0.1.1 .. 127.0.1.H (loopback)."""
+    return "127.0.0.1" if hosts <= 1 else f"127.0.1.{index % hosts + 1}"
+
+
+def serve(feeds: int, items: int, hosts: int) -> None:
+    """The child process: serve until stdin closes; the port goes to stdout first."""
     docs = {f"feed-{i}.xml": feed_document(i, items) for i in range(feeds)}
     handler = type("Handler", (_Handler,), {"documents": docs})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    host, port = server.server_address[:2]
-    return server, f"http://{host!s}:{port}"
+    port = 0
+    servers = []
+    for h in range(max(1, hosts)):
+        server = http.server.ThreadingHTTPServer((host_address(h, hosts), port), handler)
+        server.daemon_threads = True
+        port = server.server_address[1]
+        servers.append(server)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+    print(json.dumps({"port": port}), flush=True)
+    sys.stdin.read()  # the parent closes our stdin (or exits) when done
+
+
+@contextmanager
+def server_process(feeds: int, items: int, hosts: int) -> Iterator[Callable[[int], str]]:
+    """The feed server in a child process; yields feed index -> url."""
+    proc = subprocess.Popen(
+        [sys.executable, str(Path(__file__).resolve()), "--serve", "--feeds", str(feeds),
+         "--items", str(items), "--hosts", str(hosts)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        if not line:
+            raise RuntimeError("the feed server did not start")
+        port = json.loads(line)["port"]
+        yield lambda i: f"http://{host_address(i, hosts)}:{port}/feed-{i}.xml"
+    finally:
+        if proc.stdin is not None:
+            proc.stdin.close()
+        try:
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 # --- measuring ----------------------------------------------------------------------
@@ -187,19 +239,145 @@ class Probe:
             raise
 
 
+class Heartbeat:
+    """How late a short sleep on the event loop wakes up: the loop's lag."""
+
+    def __init__(self, period: float = 0.005) -> None:
+        self.period = period
+        self.samples: list[float] = []
+        self._task: asyncio.Task[None] | None = None
+
+    async def _beat(self) -> None:
+        while True:
+            start = time.perf_counter()
+            await asyncio.sleep(self.period)
+            self.samples.append(max(0.0, time.perf_counter() - start - self.period))
+
+    def start(self) -> None:
+        self.samples = []
+        self._task = asyncio.get_running_loop().create_task(self._beat())
+
+    def stop(self) -> list[float]:
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None
+        return self.samples
+
+
+class SlowCallbacks:
+    """Every event-loop callback on this thread that ran longer than `threshold`.
+
+    A diagnostic (--trace-slow): wraps asyncio's Handle._run, so it slows the
+    loop a little itself; the figures of a traced run are not the headline ones.
+    """
+
+    def __init__(self, threshold: float) -> None:
+        self.threshold = threshold
+        self.thread = threading.get_ident()
+        self.by_name: dict[str, list[tuple[float, float]]] = defaultdict(list)
+        self.recording = False
+        self._original: Any = None
+
+    @staticmethod
+    def describe(handle: Any) -> str:
+        callback = handle._callback
+        owner = getattr(callback, "__self__", None)
+        if isinstance(owner, asyncio.Task):
+            coro = owner.get_coro()
+            frame = getattr(coro, "cr_frame", None)
+            where = (f" @ {frame.f_code.co_filename.rsplit('/', 1)[-1]}:{frame.f_lineno}"
+                     if frame is not None else "")
+            return f"task {getattr(coro, '__qualname__', coro)}{where}"
+        name = getattr(callback, "__qualname__", None) or repr(callback)
+        return str(name)
+
+    def install(self) -> None:
+        original = self._original = asyncio.events.Handle._run
+        tracer = self
+
+        def _run(handle: Any) -> None:
+            if not tracer.recording or threading.get_ident() != tracer.thread:
+                original(handle)
+                return
+            name = tracer.describe(handle)  # before: a task's frame moves on
+            start, cpu = time.perf_counter(), time.thread_time()
+            original(handle)
+            took = time.perf_counter() - start
+            if took >= tracer.threshold:
+                tracer.by_name[name].append((took, time.thread_time() - cpu))
+
+        asyncio.events.Handle._run = _run  # type: ignore[method-assign]
+
+    def uninstall(self) -> None:
+        if self._original is not None:
+            asyncio.events.Handle._run = self._original  # type: ignore[method-assign]
+
+    def report(self) -> list[dict[str, Any]]:
+        # cpu_ms is this thread's own CPU time: the rest of total_ms is spent
+        # waiting for the GIL or a core.
+        rows = [{"callback": name, "n": len(times),
+                 "total_ms": round(sum(t for t, _ in times) * 1000, 1),
+                 "cpu_ms": round(sum(c for _, c in times) * 1000, 1),
+                 "max_ms": round(max(t for t, _ in times) * 1000, 1)}
+                for name, times in self.by_name.items()]
+        return sorted(rows, key=lambda r: -r["total_ms"])
+
+
 def summary(samples: list[float]) -> dict[str, float]:
+    if not samples:
+        return {"n": 0, "median_ms": 0.0, "p99_ms": 0.0, "max_ms": 0.0}
     ordered = sorted(samples)
     p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
     return {"n": len(samples), "median_ms": round(statistics.median(samples) * 1000, 2),
             "p99_ms": round(p99 * 1000, 2), "max_ms": round(ordered[-1] * 1000, 2)}
 
 
+KEYS = ("j", "k", "enter")
+
+
+async def press_rounds(probe: Probe, app: ToasterApp, rounds: int, gap: float,
+                       go_on: Callable[[], bool]) -> dict[str, list[float]]:
+    """Rounds of j j k j Enter, each key timed to the repaint showing its effect."""
+    articles = app.query_one(ArticleList)
+    reader = app.query_one(ReaderPane)
+    out: dict[str, list[float]] = {"j": [], "k": [], "enter": [], "body": []}
+    done = 0
+    while done < rounds and go_on():
+        for key in ("j", "j", "k", "j"):
+            # New articles may land above while refreshing (the cursor index
+            # shifts to keep the selection), so watch the selected id.
+            before = articles.current.id if articles.current else None
+
+            def moved(before: int | None = before) -> bool:
+                return articles.current is not None and articles.current.id != before
+
+            out[key].append(await probe.press(key, moved))
+        row = articles.current
+        assert row is not None
+
+        def opened(wanted: int = row.id) -> bool:
+            return reader.article_id == wanted
+
+        shown = await probe.press("enter", opened)
+        out["enter"].append(shown)
+        t0 = time.perf_counter()
+        while reader.detail is None or reader.detail.row.id != row.id:
+            await asyncio.sleep(0.002)
+        out["body"].append(time.perf_counter() - t0 + shown)
+        done += 1
+        await asyncio.sleep(gap)
+    return out
+
+
 async def run(args: argparse.Namespace) -> dict[str, Any]:
-    results: dict[str, Any] = {"articles": args.articles, "feeds": args.feeds}
-    server, base = start_server(args.feeds, args.items)
-    with tempfile.TemporaryDirectory(prefix="toaster-bench-") as tmp:
+    results: dict[str, Any] = {"articles": args.articles, "feeds": args.feeds,
+                               "hosts": args.hosts, "cpus": os.cpu_count(),
+                               "loadavg_before": [round(x, 2) for x in os.getloadavg()]}
+    tracer = SlowCallbacks(args.trace_slow / 1000) if args.trace_slow else None
+    with server_process(args.feeds, args.items, args.hosts) as url_of, \
+            tempfile.TemporaryDirectory(prefix="toaster-bench-") as tmp:
         started = time.perf_counter()
-        config_path, db_path = build_library(Path(tmp), args.articles, args.feeds, base)
+        config_path, db_path = build_library(Path(tmp), args.articles, args.feeds, url_of)
         results["build_db_s"] = round(time.perf_counter() - started, 2)
 
         started = time.perf_counter()
@@ -212,98 +390,111 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             results["rows_loaded_at_launch"] = len(articles.rows)
             await pilot.pause(0.5)
             probe = Probe(app)
-            # Baseline: the same keys with nothing else going on.
-            idle: list[float] = []
-            for key in ("j", "j", "k", "j") * 10:
-                before = articles.current.id if articles.current else None
+            heartbeat = Heartbeat()
+            if tracer is not None:
+                tracer.install()
 
-                def moved_idle(before: int | None = before) -> bool:
-                    return articles.current is not None and articles.current.id != before
-
-                idle.append(await probe.press(key, moved_idle))
-            results["latency_idle_jk"] = summary(idle)
+            # The baseline: the same rounds of keys with nothing else going on.
+            heartbeat.start()
+            idle = await press_rounds(probe, app, args.rounds, args.gap, lambda: True)
+            idle_lag = heartbeat.stop()
+            await pilot.pause(0.3)
 
             app.start_refresh(None)
             while not app.refreshing:
                 await asyncio.sleep(0.01)
-            j: list[float] = []
-            k: list[float] = []
-            enter: list[float] = []
-            body: list[float] = []
-            reader = app.query_one(ReaderPane)
-            presses = 0
             refresh_started = time.perf_counter()
-            while presses < args.presses and app.refreshing:
-                for key, store in (("j", j), ("j", j), ("k", k), ("j", j)):
-                    # New articles may land above while refreshing (the cursor index
-                    # shifts to keep the selection), so watch the selected id.
-                    before = articles.current.id if articles.current else None
-
-                    def moved(before: int | None = before) -> bool:
-                        return articles.current is not None and articles.current.id != before
-
-                    store.append(await probe.press(key, moved))
-                    presses += 1
-                row = articles.current
-                assert row is not None
-
-                def opened(wanted: int = row.id) -> bool:
-                    return reader.article_id == wanted
-
-                shown = await probe.press("enter", opened)
-                enter.append(shown)
-                t0 = time.perf_counter()
-                while reader.detail is None or reader.detail.row.id != row.id:
-                    await asyncio.sleep(0.002)
-                body.append(time.perf_counter() - t0 + shown)
-                presses += 1
-                await asyncio.sleep(args.gap)
+            heartbeat.start()
+            if tracer is not None:
+                tracer.recording = True
+            busy = await press_rounds(probe, app, args.rounds, args.gap, lambda: app.refreshing)
             while app.refreshing:
                 await asyncio.sleep(0.05)
+            if tracer is not None:
+                tracer.recording = False
+                tracer.uninstall()
+            busy_lag = heartbeat.stop()
             results["refresh_s"] = round(time.perf_counter() - refresh_started, 2)
+            report = app.last_report
             results["refresh"] = {
-                "feeds_done": len(app.last_report.outcomes) if app.last_report else 0,
-                "new_articles": app.last_report.new_articles if app.last_report else 0,
+                "feeds_done": len(report.outcomes) if report else 0,
+                "new_articles": report.new_articles if report else 0,
+                "failed": len(report.failures) if report else 0,
             }
-            results["latency_j"] = summary(j)
-            results["latency_k"] = summary(k)
-            results["latency_enter_header"] = summary(enter)
-            results["latency_enter_body"] = summary(body)
-    server.shutdown()
+            for key in (*KEYS, "body"):
+                base, during = summary(idle[key]), summary(busy[key])
+                results[f"latency_{key}"] = {
+                    "idle": base, "refreshing": during,
+                    "ratio_median": round(during["median_ms"] / base["median_ms"], 2)
+                    if base["median_ms"] else None,
+                    "ratio_p99": round(during["p99_ms"] / base["p99_ms"], 2)
+                    if base["p99_ms"] else None,
+                }
+            results["loop_lag"] = {"idle": summary(idle_lag), "refreshing": summary(busy_lag)}
+            if tracer is not None:
+                results["slow_callbacks"] = tracer.report()[:25]
+    results["loadavg_after"] = [round(x, 2) for x in os.getloadavg()]
     return results
+
+
+def print_results(results: dict[str, Any]) -> None:
+    print(f"cache: {results['articles']:,} articles, {results['feeds']} feeds on "
+          f"{results['hosts']} host(s) (built in {results['build_db_s']} s); "
+          f"load average before {results['loadavg_before'][0]}, "
+          f"after {results['loadavg_after'][0]} on {results['cpus']} CPUs")
+    print(f"(a) launch -> list filled: {results['launch_to_rows_ms']} ms "
+          f"({results['rows_loaded_at_launch']} rows loaded, the rest paged on demand)")
+    r = results["refresh"]
+    print(f"(b) key -> screen update, idle (baseline) and while refreshing {results['feeds']} "
+          f"feeds ({results['refresh_s']} s: {r['feeds_done']} feeds done, "
+          f"{r['new_articles']:,} new articles, {r['failed']} failed):")
+    print(f"    {'':<12} {'idle median':>11} {'p99':>8}   {'refreshing median':>17} "
+          f"{'p99':>8} {'max':>8}   {'ratio median':>12} {'p99':>6}")
+    for key in (*KEYS, "body"):
+        s = results[f"latency_{key}"]
+        base, during = s["idle"], s["refreshing"]
+        name = "enter (body)" if key == "body" else key
+        print(f"    {name:<12} {base['median_ms']:>8} ms {base['p99_ms']:>5} ms   "
+              f"{during['median_ms']:>14} ms {during['p99_ms']:>5} ms {during['max_ms']:>5} ms"
+              f"   {s['ratio_median']!s:>11}x {s['ratio_p99']!s:>5}x   (n={during['n']})")
+    lag = results["loop_lag"]
+    print(f"(c) event-loop lag (5 ms heartbeat): idle median {lag['idle']['median_ms']} ms, "
+          f"p99 {lag['idle']['p99_ms']} ms; refreshing median {lag['refreshing']['median_ms']}"
+          f" ms, p99 {lag['refreshing']['p99_ms']} ms, max {lag['refreshing']['max_ms']} ms")
+    for row in results.get("slow_callbacks", []):
+        print(f"    slow: {row['total_ms']:>8} ms ({row['cpu_ms']:>8} ms CPU) in {row['n']:>4}"
+              f" (max {row['max_ms']:>6} ms)  {row['callback']}")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=100_000)
-    parser.add_argument("--feeds", type=int, default=300)
+    parser.add_argument("--feeds", type=int, default=500)
     parser.add_argument("--items", type=int, default=40, help="items per served feed")
-    parser.add_argument("--presses", type=int, default=200, help="key presses to time")
+    parser.add_argument("--hosts", type=int, default=1,
+                        help="loopback addresses the feeds are spread over (1: 127.0.0.1)")
+    parser.add_argument("--rounds", type=int, default=40,
+                        help="rounds of j j k j Enter to time, idle and while refreshing")
     parser.add_argument("--gap", type=float, default=0.01,
                         help="seconds between rounds of presses")
     parser.add_argument("--quick", action="store_true", help="10,000 articles, 60 feeds")
+    parser.add_argument("--trace-slow", type=float, default=0, metavar="MS",
+                        help="list event-loop callbacks slower than MS while refreshing")
     parser.add_argument("--json", action="store_true", help="print JSON only")
+    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if not 1 <= args.hosts <= 254:
+        parser.error("--hosts must be 1..254")
+    if args.serve:
+        serve(args.feeds, args.items, args.hosts)
+        return 0
     if args.quick:
-        args.articles, args.feeds, args.presses = 10_000, 60, 60
+        args.articles, args.feeds, args.rounds = 10_000, 60, 12
     results = asyncio.run(run(args))
     if args.json:
         print(json.dumps(results, indent=2))
-        return 0
-    print(f"cache: {results['articles']:,} articles, {results['feeds']} feeds "
-          f"(built in {results['build_db_s']} s)")
-    print(f"(a) launch -> list filled: {results['launch_to_rows_ms']} ms "
-          f"({results['rows_loaded_at_launch']} rows loaded, the rest paged on demand)")
-    s = results["latency_idle_jk"]
-    print(f"    key -> screen update, idle: j/k median {s['median_ms']} ms, p99 {s['p99_ms']} ms")
-    print(f"(b) key -> screen update while refreshing {results['feeds']} feeds "
-          f"(the refresh took {results['refresh_s']} s; presses only while it ran):")
-    for name in ("latency_j", "latency_k", "latency_enter_header", "latency_enter_body"):
-        s = results[name]
-        print(f"    {name[8:]:<13} median {s['median_ms']:>7} ms   p99 {s['p99_ms']:>7} ms"
-              f"   max {s['max_ms']:>7} ms   (n={s['n']})")
-    r = results["refresh"]
-    print(f"refresh: {r['feeds_done']} feeds done, {r['new_articles']:,} new articles")
+    else:
+        print_results(results)
     return 0
 
 

@@ -300,7 +300,8 @@ _ITEM_PARTS = st.lists(st.one_of(
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(_ITEM_PARTS, min_size=1, max_size=3), st.sampled_from(["", "<language>de</language>"]))
+@given(st.lists(_ITEM_PARTS, min_size=1, max_size=3),
+       st.sampled_from(["", "<language>de</language>"]))
 def test_generated_rss_reads_the_same(items: list[list[str]], channel: str) -> None:
     body = _rss("".join("<item>" + "".join(parts) + "</item>" for parts in items), channel)
     try:

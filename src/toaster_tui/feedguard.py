@@ -86,6 +86,20 @@ _ENTRY_NAMES = frozenset({"item", "entry"})
 _ENTRY_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:item|entry)[\s/>]", re.I)
 # XML 1.0 forbids these characters even escaped.
 _BAD_CHARS = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
+# A raw escape sequence (ESC is one of those characters): dropped whole, payload
+# included, as sanitize does, but never past a "<" so no markup is eaten.
+# 8-bit forms too (C1 characters, legal in XML: UTF-8 \xc2\x80-\x9f): parsers map
+# some C1 characters to cp1252, which would hide a sequence's end from sanitize.
+_PAYLOAD = rb"(?:[^\x07\x1b<\xc2]++|\xc2(?!\x9c))*+"
+_ST = rb"(?:\x07|\x1b\\|\xc2\x9c)?"
+_ESCAPE_SEQ = re.compile(
+    rb"\x1b(?:[\]P^_X]" + _PAYLOAD + _ST + rb"|\[[0-9;?]*+[ -/]*+[@-~]?|[ -/]*+[0-;=-~]?)"
+    rb"|\xc2[\x90\x98\x9d\x9e\x9f]" + _PAYLOAD + _ST
+    + rb"|\xc2\x9b[0-9;?]*+[ -/]*+[@-~]?"
+)
+_ESCAPE_START = re.compile(rb"\x1b|\xc2[\x90\x98\x9b\x9d-\x9f]")
+_HTML_START = re.compile(rb"<(?:!doctype\s+html|html)[\s>]", re.I)
+_FEED_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:rss|feed|rdf)[\s>/]", re.I)
 _AMP = re.compile(rb"&(?:(#[0-9]{1,8}|#[xX][0-9A-Fa-f]{1,7}|[A-Za-z][A-Za-z0-9]{0,31});)?")
 _XML_NAMED = frozenset({b"amp", b"lt", b"gt", b"quot", b"apos"})
 
@@ -352,6 +366,8 @@ def _repair(data: bytes, entities: frozenset[bytes]) -> bytes:
         return char.encode("ascii", "xmlcharrefreplace") if char else b"&amp;" + ref + b";"
 
     def fix(text: bytes) -> bytes:
+        if b"\x1b" in text:
+            text = _ESCAPE_SEQ.sub(b"", text)
         return _AMP.sub(amp, _BAD_CHARS.sub(b"", text))
 
     out: list[bytes] = []
@@ -368,7 +384,10 @@ def _repair(data: bytes, entities: frozenset[bytes]) -> bytes:
             break
         close = data.find(b"]]>", start)
         close = n if close < 0 else close + 3
-        out.append(_BAD_CHARS.sub(b"", data[start:close]))
+        section = data[start:close]
+        if b"\x1b" in section:
+            section = _ESCAPE_SEQ.sub(b"", section)
+        out.append(_BAD_CHARS.sub(b"", section))
         i = close
     return b"".join(out)
 
@@ -387,7 +406,14 @@ def guard_xml(data: bytes, url: str, content_type: str | None) -> tuple[bytes, s
     if not data.strip():
         return data, content_type  # the parser says "empty response" itself
     text = _to_utf8(data, url, content_type)
+    head = text[:4096]
+    html_at = _HTML_START.search(head)
+    feed_at = _FEED_START.search(head)
+    if html_at and (feed_at is None or html_at.start() < feed_at.start()):
+        raise FeedError("an HTML page, not a feed")
     text, entities = _defuse_dtd(text)
+    if _ESCAPE_START.search(text):
+        text = _ESCAPE_SEQ.sub(b"", text)
     seen, error = _check(text)
     if error is not None:
         repaired = _repair(text, entities)
@@ -404,9 +430,6 @@ def guard_xml(data: bytes, url: str, content_type: str | None) -> tuple[bytes, s
             text = _cut_entries(text, seen)
         return text, utf8_content_type(content_type)
     if len(text) > MAX_LENIENT_BYTES:
-        lowered = text[:4096].lower()
-        if b"<html" in lowered or b"<!doctype html" in lowered:
-            raise FeedError("an HTML page, not a feed")
         raise FeedError(f"malformed XML ({error}), and too large "
                         f"({len(text) // 1024} KB) to read leniently")
     # Lenient parsing reads everything: cut after MAX_ENTRIES entries by hand.

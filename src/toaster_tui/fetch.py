@@ -27,6 +27,12 @@ from toaster_tui.sanitize import clean_line
 
 USER_AGENT = f"toaster-tui/{__version__} (+https://pypi.org/project/toaster-tui/)"
 MAX_REDIRECTS = 5
+BIG_BODY = 1024 * 1024
+"""A body may grow this large freely; past it, it needs one of BIG_BODY_SLOTS."""
+BIG_BODY_SLOTS = 4
+"""Downloads past BIG_BODY at once, so bytes in flight stay bounded: about
+concurrency x BIG_BODY + BIG_BODY_SLOTS x max_bytes, whatever the servers send.
+A slot holder never waits for anything but its server, so this cannot deadlock."""
 MAX_RETRY_AFTER = 7 * 86_400
 ACCEPT = (
     "application/atom+xml, application/rss+xml, application/feed+json, "
@@ -79,6 +85,7 @@ class Fetcher:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._all = asyncio.Semaphore(settings.concurrency)
+        self._big = asyncio.Semaphore(BIG_BODY_SLOTS)
         self._hosts: dict[str, asyncio.Semaphore] = {}
         self._tls: ssl.SSLContext | None = None  # made once, on the first pool
         self._pools: dict[str, httpx.AsyncClient] = {}
@@ -106,6 +113,8 @@ class Fetcher:
         )
 
     async def __aenter__(self) -> Fetcher:
+        # Loading the CA bundle takes ~20 ms: not on the event loop.
+        self._tls = await asyncio.to_thread(httpx.create_ssl_context, trust_env=False)
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -244,20 +253,28 @@ class Fetcher:
         decoder = _decoder(encoding)
         chunks: list[bytes] = []
         size = 0
-        async for raw in resp.aiter_raw():
-            pieces = [raw] if decoder is None else _inflate(decoder, raw, cap - size)
-            for piece in pieces:
-                size += len(piece)
+        big = False
+        try:
+            async for raw in resp.aiter_raw():
+                pieces = [raw] if decoder is None else _inflate(decoder, raw, cap - size)
+                for piece in pieces:
+                    size += len(piece)
+                    if size > cap:
+                        raise _TooLarge
+                    chunks.append(piece)
+                if not big and size > BIG_BODY:
+                    await self._big.acquire()  # waits (not reading) while 4 are big
+                    big = True
+            if decoder is not None:
+                tail = decoder.flush()
+                size += len(tail)
                 if size > cap:
                     raise _TooLarge
-                chunks.append(piece)
-        if decoder is not None:
-            tail = decoder.flush()
-            size += len(tail)
-            if size > cap:
-                raise _TooLarge
-            chunks.append(tail)
-        return b"".join(chunks)
+                chunks.append(tail)
+            return b"".join(chunks)
+        finally:
+            if big:
+                self._big.release()
 
 
 def _decoder(encoding: str) -> zlib._Decompress | None:
@@ -314,9 +331,13 @@ def describe_error(exc: httpx.HTTPError) -> str:
         (httpx.TimeoutException, "timed out"),
         (httpx.ConnectError, "cannot connect"),
         (httpx.RemoteProtocolError, "server broke the HTTP protocol"),
+        (httpx.ReadError, "connection lost while reading the response"),
+        (httpx.WriteError, "connection lost while sending the request"),
         (httpx.UnsupportedProtocol, "unsupported URL scheme"),
         (httpx.DecodingError, "cannot decode the response"),
     ]
     label = next((text for kind, text in kinds if isinstance(exc, kind)), "network error")
-    detail = clean_line(str(exc))[:160]
+    # httpx often wraps an OS error with an empty message: say what the OS said.
+    cause = exc.__cause__ or exc.__context__
+    detail = clean_line(str(exc) or (str(cause) if cause else ""))[:160]
     return f"{label}: {detail}" if detail else label

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-__all__ = ["clean_line", "clean_text", "is_terminal_safe", "json_safe", "safe_url"]
+__all__ = ["MAX_URL", "clean_line", "clean_text", "is_terminal_safe", "json_safe", "safe_url"]
 
 # Introducers of "string" controls whose payload runs up to a terminator:
 # OSC, DCS, SOS, PM, APC in their 7-bit (ESC x) and 8-bit (C1) forms.
@@ -82,10 +82,17 @@ def clean_line(s: str | None) -> str:
     return _WS_RE.sub(" ", clean_text(s)).strip()
 
 
+MAX_URL = 8192
+"""Longer links are not links but payloads: dropped."""
+
+
 def safe_url(s: str | None) -> str | None:
-    """The URL if it is http(s) with a host, else None. Spaces become %20."""
+    """The URL if it is http(s) with a host and at most MAX_URL long, else None.
+
+    Spaces become %20.
+    """
     url = clean_line(s).replace(" ", "%20")
-    if not url:
+    if not url or len(url) > MAX_URL:
         return None
     try:
         parts = urlsplit(url)

@@ -25,6 +25,7 @@ import multiprocessing.util
 import os
 import pickle
 import signal
+import struct
 import threading
 import time
 from collections import deque
@@ -49,6 +50,8 @@ BACKOFF_BASE = 5 * 60
 BACKOFF_MAX = 24 * 3600
 MAX_WORKERS = 4
 """Parse processes at most (fewer on fewer cores): SQLite takes one writer at a time."""
+WORKER_NICE = 5
+"""Worker processes run this much nicer than the app or CLI that started them."""
 BACKLOG_BYTES = 16 * 1024 * 1024
 """Fetched bodies waiting for a parser beyond which no new fetch starts."""
 POOL_RESTARTS = 3
@@ -321,8 +324,19 @@ class Refresher:
 
                 # Enough workers to keep every fetch slot busy while some
                 # wait for their feed to be parsed.
-                slots = max(1, self.settings.concurrency) + 2 * pool.size
-                await asyncio.gather(*(worker() for _ in range(min(slots, max(total, 1)))))
+                slots = min(max(1, self.settings.concurrency) + 2 * pool.size, max(total, 1))
+                tasks: list[asyncio.Future[None]] = []
+                try:
+                    for _ in range(slots):
+                        # One new worker per turn of the loop: each one's first
+                        # step (a pool, a connection, a request) is ~1 ms, and
+                        # a UI sharing the loop gets its turn in between.
+                        tasks.append(asyncio.ensure_future(worker()))
+                        await asyncio.sleep(0)
+                    await asyncio.gather(*tasks)
+                finally:
+                    for task in tasks:
+                        task.cancel()
         finally:
             if pool is not None:
                 await pool.close()
@@ -333,28 +347,41 @@ class Refresher:
 
 
 class _Proc:
-    """One worker process and our end of its pipe."""
+    """One worker process, the pipe we send jobs down and the one it answers on."""
 
-    __slots__ = ("conn", "job", "process")
+    __slots__ = ("answers", "job", "jobs", "pending", "process")
 
-    def __init__(self, process: Any, conn: Any) -> None:
+    def __init__(self, process: Any, jobs: Any, answers: Any) -> None:
         self.process = process
-        self.conn = conn
+        self.jobs = jobs  # ours to write, non-blocking
+        self.answers = answers  # ours to read
         self.job: asyncio.Future[_Done] | None = None
+        self.pending: memoryview | None = None  # the rest of a job not yet written
 
 
-def _worker_main(conn: Any, db_path: str, lock: Any) -> None:
+def _frame(data: bytes) -> bytes:
+    """A message as multiprocessing.Connection.recv_bytes expects it."""
+    if len(data) > 0x7FFFFFFF:
+        return struct.pack("!i", -1) + struct.pack("!Q", len(data)) + data
+    return struct.pack("!i", len(data)) + data
+
+
+def _worker_main(jobs: Any, answers: Any, db_path: str, lock: Any) -> None:
     """A worker process: parse and store jobs from the pipe until it closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    with contextlib.suppress(OSError):
+        # Parsing is background work: a UI sharing the cores comes first.
+        os.nice(WORKER_NICE)
     _init_worker(db_path, lock)
     try:
         while True:
             try:
-                data = conn.recv_bytes()
+                data = jobs.recv_bytes()
             except (EOFError, OSError):
                 break
             result = _parse_and_store(*pickle.loads(data))
-            conn.send_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+            del data
+            answers.send_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
     finally:
         _close_store()
 
@@ -419,15 +446,16 @@ class _Pool:
         self._idle.extend(procs)
 
     def _spawn(self) -> _Proc:
-        ours, theirs = _MP.Pipe()
-        process = _MP.Process(target=_worker_main, args=(theirs, str(self.db_path), self._lock),
+        jobs_r, jobs_w = _MP.Pipe(duplex=False)
+        answers_r, answers_w = _MP.Pipe(duplex=False)
+        process = _MP.Process(target=_worker_main,
+                              args=(jobs_r, answers_w, str(self.db_path), self._lock),
                               name="toaster-parse", daemon=True)
         process.start()
-        theirs.close()
-        return _Proc(process, ours)
-
-    def _watch(self, proc: _Proc) -> None:
-        asyncio.get_running_loop().add_reader(proc.conn.fileno(), self._answer, proc)
+        jobs_r.close()
+        answers_w.close()
+        os.set_blocking(jobs_w.fileno(), False)
+        return _Proc(process, jobs_w, answers_r)
 
     def _dispatch(self) -> None:
         while self._idle and self._jobs:
@@ -436,20 +464,35 @@ class _Pool:
                 continue
             proc = self._idle.pop()
             proc.job = fut
-            try:
-                # Pickled only now: a queued job holds its body once, not twice.
-                proc.conn.send_bytes(pickle.dumps(args, protocol=pickle.HIGHEST_PROTOCOL))
-            except OSError:
-                self._jobs.appendleft((args, fut))
-                proc.job = None
-                self._lost(proc)
-                continue
-            self._watch(proc)
+            # Pickled only now: a queued job holds its body once, not twice.
+            proc.pending = memoryview(_frame(pickle.dumps(args, protocol=pickle.HIGHEST_PROTOCOL)))
+            asyncio.get_running_loop().add_reader(proc.answers.fileno(), self._answer, proc)
+            self._write(proc)
+
+    def _write(self, proc: _Proc) -> None:
+        """Write what the pipe takes now; the loop calls back for the rest."""
+        loop = asyncio.get_running_loop()
+        data = proc.pending
+        if data is None:
+            return
+        try:
+            while data:
+                data = data[os.write(proc.jobs.fileno(), data):]
+        except BlockingIOError:  # the pipe is full: on when the worker has read some
+            proc.pending = data
+            loop.add_writer(proc.jobs.fileno(), self._write, proc)
+            return
+        except OSError:
+            proc.pending = None
+            self._lost(proc)
+            return
+        proc.pending = None
+        loop.remove_writer(proc.jobs.fileno())
 
     def _answer(self, proc: _Proc) -> None:
-        asyncio.get_running_loop().remove_reader(proc.conn.fileno())
+        asyncio.get_running_loop().remove_reader(proc.answers.fileno())
         try:
-            result = pickle.loads(proc.conn.recv_bytes())
+            result = pickle.loads(proc.answers.recv_bytes())
         except (EOFError, OSError, pickle.UnpicklingError):
             self._lost(proc)
             return
@@ -463,12 +506,15 @@ class _Pool:
         """A worker died (or overran and is killed): fail its job, replace it."""
         loop = asyncio.get_running_loop()
         with contextlib.suppress(Exception):
-            loop.remove_reader(proc.conn.fileno())
+            loop.remove_reader(proc.answers.fileno())
+        with contextlib.suppress(Exception):
+            loop.remove_writer(proc.jobs.fileno())
         if kill:
             with contextlib.suppress(Exception):
                 proc.process.kill()
-        with contextlib.suppress(Exception):
-            proc.conn.close()
+        for end in (proc.jobs, proc.answers):
+            with contextlib.suppress(Exception):
+                end.close()
         if proc in self._procs:
             self._procs.remove(proc)
         if proc in self._idle:
@@ -493,7 +539,8 @@ class _Pool:
                 return
             new = done.result()
             if self._closed:
-                new.conn.close()
+                new.jobs.close()
+                new.answers.close()
                 return
             self._procs.append(new)
             self._idle.append(new)
@@ -506,12 +553,16 @@ class _Pool:
         if self._starting is not None:
             with contextlib.suppress(Exception):
                 await self._starting
+        loop = asyncio.get_running_loop()
         for proc in self._procs:
             # Closing our end tells the worker to close its database and exit.
             with contextlib.suppress(Exception):
-                asyncio.get_running_loop().remove_reader(proc.conn.fileno())
+                loop.remove_reader(proc.answers.fileno())
             with contextlib.suppress(Exception):
-                proc.conn.close()
+                loop.remove_writer(proc.jobs.fileno())
+            for end in (proc.jobs, proc.answers):
+                with contextlib.suppress(Exception):
+                    end.close()
         procs, self._procs = self._procs, []
         self._idle.clear()
 

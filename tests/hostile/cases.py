@@ -310,7 +310,7 @@ register_static("xml-deep-nesting-unclosed-small", "xml",
                 rss(item(b"deep", guid=b"d", extra=b"<x>" * 100_000)))
 register_static("xml-deep-nesting-unclosed-big", "xml",
                 rss(item(b"deep", guid=b"d", extra=b"<x>" * 2_000_000)),
-                expect="fail", error=r"malformed XML .*too large")
+                expect="fail", error=r"malformed XML .*too large|nested more than")
 register_static("xml-many-attributes", "xml",
                 rss(item(b"attrs", guid=b"a", extra=b"<x " + b" ".join(
                     b'a%d="1"' % i for i in range(400_000)) + b"/>")),
@@ -454,7 +454,7 @@ register_static("size-million-references", "size",
 register_static("size-huge-link", "size",
                 rss(item(b"long link", guid=b"ll",
                          link=b"http://hostile.example/" + b"a" * 200_000)),
-                expect="ok", check=lambda rows: _short(rows, "url", 8192))
+                expect="ok", check=lambda rows: _eq(rows[0]["url"], None))
 register_static("size-50k-entries", "size", rss(items(50_000)), expect="ok",
                 check=n_articles(1000))
 register_static("size-just-under-cap", "size",
@@ -544,7 +544,7 @@ def _continue(_ctx: Ctx) -> Handler:
     return handler
 
 
-@case("time-reset-mid-body", "time", "fail", r"protocol|closed|reset|peer|incomplete")
+@case("time-reset-mid-body", "time", "fail", r"protocol|connection lost|reset|incomplete")
 def _reset(_ctx: Ctx) -> Handler:
     def handler(conn: Conn) -> None:
         import socket

@@ -1,0 +1,257 @@
+"""Properties of extraction, sanitising and the XML guard, with attacker-shaped input.
+
+tests/test_sanitize.py and tests/test_extract.py hold the general properties;
+these strategies are built from what an attacker sends: active HTML, escape
+sequences, character references to controls, DTD fragments, unclosable
+markup, and repetitions chosen to find super-linear time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import time
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from hostile.cases import BIDI, C0, C1, SEQUENCES
+from hostile.conftest import UNSAFE
+from toaster_tui import extract, feedguard
+from toaster_tui.errors import FeedError
+from toaster_tui.parse import parse_feed
+from toaster_tui.sanitize import (
+    MAX_URL,
+    clean_line,
+    clean_text,
+    is_terminal_safe,
+    json_safe,
+    safe_url,
+)
+
+SECRET = "TOASTER-PROPERTY-SECRET"
+BASE = "https://base.example/post/1"
+FAST = settings(max_examples=200, deadline=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+# --- strategies -----------------------------------------------------------------------
+
+ATTACK_TOKENS = [
+    *SEQUENCES, *BIDI, *C0, *C1, "\x00", "\ud800", "\udfff", "\ufeff", "\u2028",
+    "<script>", "</script>", "<style>", "</style>", "<iframe src=javascript:alert(1)>",
+    "</iframe>", "<img src=x onerror=alert(1)>", "<a href='javascript:alert(1)'>", "</a>",
+    "<a href=\"data:text/html,x\">", "<a href=file:///etc/passwd>", "<a href=//evil>",
+    "<a href='https://ok.example/x'>", "<svg onload=x>", "</svg>", "<object>", "<embed>",
+    "<form>", "<!--", "-->", "<![CDATA[", "]]>", "<!", "<?", "</", "<", ">", "&", "&#",
+    "&#27;", "&#x1b;", "&#155;", "&#x9d;", "&#0;", "&#8238;", "&#x202e;", "&amp;", "&lt;",
+    "&nbsp;", "&bogus;", "<p>", "</p>", "<br>", "<blockquote>", "</blockquote>", "<q>",
+    "</q>", "<pre>", "</pre>", "<code>", "`", "<li>", "<ul>", "<table><tr><td>", "[", "]",
+    "(", ")", "*", "_", "#", "\n", " ", "“", "”", "«", "»", "„", ". ", "! ", "... ",
+    "Mr. ", "word", "Text", "http://x.example/", "javascript:", "[@click=app.quit]", "[/]",
+    "[link=file:///etc/passwd]", "<h1>", "</h1>", "<a href=\"https://e.example/\x1b[2J\">",
+]
+attack = st.lists(st.sampled_from(ATTACK_TOKENS), max_size=60).map("".join)
+attack_or_text = st.one_of(attack, st.text(max_size=200))
+
+DTD_TOKENS = [
+    b"<!DOCTYPE rss [", b"<!DOCTYPE rss SYSTEM \"file:///x/secret\">", b"<!ENTITY a \"",
+    b"<!ENTITY % p \"", b"<!ENTITY b SYSTEM \"file:///x/secret\">", b"AAAAAAAAAA" * 20,
+    b"\">", b"]>", b"&a;", b"&b;", b"%p;", b"&a;&a;&a;&a;&a;&a;&a;&a;", b"<!--", b"-->",
+    b"<?pi x?>", b"\n", b" ", b"<rss version=\"2.0\">", b"<channel>", b"<item>",
+    b"<title>", b"</title>", b"</item>", b"</channel>", b"</rss>", b"<![CDATA[", b"]]>",
+    b"&#27;", b"&#x9b;", b"&amp;", b"&nbsp;", b"'", b"\"", b"[", b"]", b">", b"<",
+    b"<!ENTITY nbsp \"&#160;\">", b"\xef\xbb\xbf", b"\x1b]52;c;SGk=\x07", b"\xc2\x9d0;x\xc2\x9c",
+]
+dtd_soup = st.lists(st.sampled_from(DTD_TOKENS), max_size=40).map(b"".join)
+
+
+def _no_unsafe(value: Any, where: str) -> None:
+    if isinstance(value, str):
+        found = UNSAFE.findall(value)
+        assert not found, (where, found, value[:200])
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _no_unsafe(item, where)
+
+
+# --- extraction and sanitising ------------------------------------------------------------
+
+@FAST
+@given(attack_or_text)
+def test_every_extract_function_is_safe_and_total(html: str) -> None:
+    md = extract.html_to_markdown(html, BASE)
+    outputs = {
+        "markdown": md,
+        "text": extract.html_to_text(html),
+        "title": extract.plain_title(html),
+        "snippet": extract.make_snippet(html),
+        "quotes": extract.key_quotes(html),
+        "summary": extract.summarize(extract.html_to_text(html), html),
+        "sentences": extract.split_sentences(html),
+        "categories": list(extract.clean_categories([html, html[:5], None])),
+        "language": extract.normalize_language(html, html[:3]),
+        "line": clean_line(html),
+        "clean": clean_text(html),
+    }
+    for name, value in outputs.items():
+        _no_unsafe(value, name)
+    assert "\n" not in outputs["title"] and "\n" not in outputs["line"]
+    assert extract.read_minutes(outputs["text"]) >= 1
+    # Nothing inside script/style/iframe/object shows, and links are http(s) only.
+    assert "alert(1)" not in outputs["text"].replace("javascript:alert(1)", "")
+    for target in re.findall(r"(?<!\\)\]\(([^)\s]*)\)", md):
+        assert target.startswith(("http://", "https://")), target
+
+
+@FAST
+@given(attack_or_text)
+def test_clean_functions_are_idempotent_and_safe(s: str) -> None:
+    once = clean_text(s)
+    assert clean_text(once) == once
+    assert is_terminal_safe(once)
+    line = clean_line(s)
+    assert clean_line(line) == line
+    assert not re.search(r"[\n\t\r]", line)
+
+
+@FAST
+@given(attack_or_text)
+def test_safe_url_gives_only_http_links(s: str) -> None:
+    for candidate in (s, "http://" + s, "https://h.example/" + s):
+        url = safe_url(candidate)
+        if url is not None:
+            assert url.startswith(("http://", "https://")) or url[:8].lower().startswith(
+                ("http://", "https://"))
+            assert is_terminal_safe(url) and not re.search(r"\s", url)
+            assert len(url) <= MAX_URL
+
+
+@FAST
+@given(st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), attack_or_text),
+    lambda inner: st.one_of(st.lists(inner, max_size=4),
+                            st.dictionaries(attack_or_text, inner, max_size=4)),
+    max_leaves=20))
+def test_json_safe_keeps_the_data_and_the_terminal(value: Any) -> None:
+    text = json_safe(json.dumps(value, ensure_ascii=False))
+    assert is_terminal_safe(text)
+    # The same data as standard ASCII-escaped JSON (JSON itself cannot tell two
+    # adjacent lone surrogates from a pair, whatever the escaping).
+    assert json.loads(text) == json.loads(json.dumps(value))
+
+
+# --- the html.parser guard ----------------------------------------------------------------
+
+_NAME = st.sampled_from(["p", "div", "a", "b", "em", "span", "li", "ul", "h2", "blockquote"])
+_ATTR = st.tuples(st.sampled_from(["href", "title", "class", "data-x"]),
+                  st.text(st.characters(blacklist_characters="\"&<", blacklist_categories=["Cs"]),
+                          max_size=10))
+_TEXT = st.text(st.characters(blacklist_characters="<&", blacklist_categories=["Cs"]), max_size=15)
+well_formed = st.recursive(
+    _TEXT,
+    lambda inner: st.builds(
+        lambda name, attrs, kids: f"<{name}" + "".join(f' {k}="{v}"' for k, v in attrs)
+        + ">" + "".join(kids) + f"</{name}>",
+        _NAME, st.lists(_ATTR, max_size=3), st.lists(inner, max_size=4)),
+    max_leaves=25)
+
+
+@FAST
+@given(well_formed)
+def test_defang_leaves_well_formed_markup_alone(html: str) -> None:
+    assert extract.defang_html(html) == html
+
+
+@FAST
+@given(attack)
+def test_defang_output_has_only_closable_constructs(html: str) -> None:
+    out = extract.defang_html(html)
+    assert extract.defang_html(out) == out  # a fixed point: nothing left to defang
+    assert out.count("<") <= html.count("<")
+
+
+# --- the XML guard, through the whole parser -------------------------------------------------
+
+@FAST
+@given(dtd_soup, dtd_soup)
+def test_dtd_soup_never_expands_never_reads_files(head: bytes, body: bytes) -> None:
+    doc = (b'<?xml version="1.0"?>\n' + head + b'<rss version="2.0"><channel><title>t</title>'
+           b"<item><title>" + body + b"</title><description>" + body + b"</description>"
+           b"</item></channel></rss>")
+    try:
+        data = parse_feed(doc, "http://h.example/f", "application/rss+xml")
+    except FeedError as exc:
+        assert is_terminal_safe(str(exc))
+        return
+    dump = repr(data)
+    assert SECRET not in dump and "/x/secret" not in dump.replace("file:///x/secret", "")
+    produced = sum(len(e.title) + len(e.text) + len(e.content_html) + len(e.summary_html)
+                   for e in data.entries)
+    assert produced <= 4 * len(doc) + 1000, "something expanded"
+    for entry in data.entries:
+        for value in (entry.title, entry.text, entry.content_html, entry.author or "",
+                      entry.url or "", entry.key, entry.snippet):
+            _no_unsafe(value, "entry")
+
+
+@FAST
+@given(dtd_soup)
+def test_guard_output_declares_only_single_character_entities(head: bytes) -> None:
+    doc = b'<?xml version="1.0"?>\n' + head + b"<rss><channel><title>t</title></channel></rss>"
+    try:
+        out, _ctype = feedguard.guard_xml(doc, "http://h.example/", "application/rss+xml")
+    except FeedError:
+        return
+    from feedparser.sanitizer import replace_doctype
+    _version, _data, entities = replace_doctype(out)
+    assert all(re.fullmatch(r"&#[0-9]+;", v) for v in entities.values()), entities
+    # Declarations only count in the prolog (before the first element).
+    first = re.search(rb"<[A-Za-z_]", out)
+    prolog = out[:first.start()] if first else out
+    for m in re.finditer(rb"<!ENTITY([^>]*)>", prolog):
+        assert re.fullmatch(rb'\s+\w+\s+"&#[0-9]+;"', m.group(1)), m.group()
+
+
+# --- time: no input makes these super-linear ----------------------------------------------------
+
+_REPEATS = ["<a", "<a x", "<a x='", "<!--", "<![CDATA[", "<![x[", "</a", "<!", "<?", "<", "&",
+            "&#", "“", "«", "„", "... ", "the post ", "Mr. X ", ". ", "!", "<div>", "<q>",
+            "<blockquote>", "<li>", "<a href='http://x/'>", "`", "\x1b]", "\x1b[", "\x9d",
+            "<script>", "</scrip", "<td>", "\n", "_a", "~"]
+_HTML_CAP = 512 * 1024  # parse.MAX_HTML: the most one entry's body can hold
+
+
+@pytest.mark.parametrize("unit", _REPEATS, ids=[repr(u) for u in _REPEATS])
+def test_pathological_repetitions_stay_linear(unit: str) -> None:
+    """512 KB of one unit through everything the reader pane and parser run.
+    Before the fixes, several of these took minutes (quadratic scans)."""
+    s = unit * (_HTML_CAP // len(unit))
+    began = time.perf_counter()
+    extract.html_to_markdown(s, BASE)
+    extract.key_quotes(s)
+    text = extract.html_to_text(s)
+    extract.summarize(text, s)
+    extract.make_snippet(s)
+    extract.plain_title(s[:5000])
+    elapsed = time.perf_counter() - began
+    assert elapsed < 10, f"{unit!r}: {elapsed:.1f} s for 512 KB"
+
+
+def test_pathological_feeds_parse_quickly() -> None:
+    """The XML-level counterparts, as whole documents near the size cap."""
+    unit_docs = {
+        "unclosed comments": b"<!--" * 2_000_000,
+        "unclosed tags": b"<a" * 4_000_000,
+        "stray ampersands": b"& " * 4_000_000,
+        "unknown entities": b"&bogus; " * 1_000_000,
+    }
+    for name, body in unit_docs.items():
+        doc = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item>'
+               b"<title>x</title><description>" + body + b"</description></item></channel></rss>")
+        began = time.perf_counter()
+        with contextlib.suppress(FeedError):
+            parse_feed(doc, "http://h.example/", "application/rss+xml")
+        assert time.perf_counter() - began < 15, name
