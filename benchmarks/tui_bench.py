@@ -323,6 +323,14 @@ class SlowCallbacks:
         return sorted(rows, key=lambda r: -r["total_ms"])
 
 
+def stuck(what: str) -> None:
+    """Fail loudly with where every task on the loop waits, instead of hanging."""
+    print(f"stuck: {what}; the event loop's tasks:", file=sys.stderr)
+    for task in asyncio.all_tasks():
+        task.print_stack(limit=6, file=sys.stderr)
+    raise SystemExit(2)
+
+
 def summary(samples: list[float]) -> dict[str, float]:
     if not samples:
         return {"n": 0, "median_ms": 0.0, "p99_ms": 0.0, "max_ms": 0.0}
@@ -362,6 +370,8 @@ async def press_rounds(probe: Probe, app: ToasterApp, rounds: int, gap: float,
         out["enter"].append(shown)
         t0 = time.perf_counter()
         while reader.detail is None or reader.detail.row.id != row.id:
+            if time.perf_counter() - t0 > 10:
+                stuck("no article body 10 s after Enter")
             await asyncio.sleep(0.002)
         out["body"].append(time.perf_counter() - t0 + shown)
         done += 1
@@ -409,6 +419,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 tracer.recording = True
             busy = await press_rounds(probe, app, args.rounds, args.gap, lambda: app.refreshing)
             while app.refreshing:
+                if time.perf_counter() - refresh_started > args.refresh_timeout:
+                    stuck(f"the refresh still runs after {args.refresh_timeout} s")
                 await asyncio.sleep(0.05)
             if tracer is not None:
                 tracer.recording = False
@@ -480,6 +492,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="10,000 articles, 60 feeds")
     parser.add_argument("--trace-slow", type=float, default=0, metavar="MS",
                         help="list event-loop callbacks slower than MS while refreshing")
+    parser.add_argument("--refresh-timeout", type=float, default=300,
+                        help="seconds after which a refresh that still runs is an error")
     parser.add_argument("--json", action="store_true", help="print JSON only")
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)

@@ -110,7 +110,7 @@ def test_control_characters_and_bidi_overrides_are_dropped() -> None:
             "</outline></body></opml>").encode()
     [spec] = parse_opml(data)
     assert spec.topic == "Topic"
-    assert spec.title == "Ti31mtle two"
+    assert spec.title == "Title two"  # the whole CSI sequence goes, not just its byte
 
 
 def test_empty_body_gives_no_feeds() -> None:

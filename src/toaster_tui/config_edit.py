@@ -24,6 +24,7 @@ from tomlkit.toml_document import TOMLDocument
 from toaster_tui.config import feed_url_problem, parse_config, write_atomic
 from toaster_tui.errors import ConfigError, SubscriptionError
 from toaster_tui.models import FALLBACK_TOPIC, Config, FeedSpec
+from toaster_tui.sanitize import clean_line
 
 __all__ = ["add_feed", "add_feeds", "move_feed", "remove_feed", "rename_feed", "write_atomic"]
 
@@ -78,8 +79,10 @@ def _new_feed(url: str, topic: str | None, title: str | None) -> FeedSpec:
     problem = feed_url_problem(url)
     if problem:
         raise SubscriptionError(f"cannot add this feed: {problem}")
-    return FeedSpec(url=url, topic=(topic or "").strip() or FALLBACK_TOPIC,
-                    title=(title or "").strip() or None)
+    # clean_line: a title or topic from a feed or an OPML file must not carry
+    # controls into config.toml (validation would then refuse the whole edit).
+    return FeedSpec(url=url, topic=clean_line(topic) or FALLBACK_TOPIC,
+                    title=clean_line(title) or None)
 
 
 def remove_feed(path: Path, url: str) -> Config:
@@ -96,7 +99,7 @@ def remove_feed(path: Path, url: str) -> Config:
 
 def move_feed(path: Path, url: str, topic: str) -> Config:
     """Set the feed's topic (the line keeps its place and its comment)."""
-    url, topic = url.strip(), topic.strip()
+    url, topic = url.strip(), clean_line(topic)
     if not topic:
         raise SubscriptionError("a topic name cannot be empty")
 
@@ -110,7 +113,7 @@ def move_feed(path: Path, url: str, topic: str) -> Config:
 
 def rename_feed(path: Path, url: str, title: str | None) -> Config:
     """Set the feed's title override; None or "" removes it (the feed's own title shows)."""
-    url, title = url.strip(), (title or "").strip() or None
+    url, title = url.strip(), clean_line(title) or None
 
     def change(doc: TOMLDocument, current: Config, nl: str) -> tuple[FeedSpec, ...]:
         index = _index_of(current, url)

@@ -19,6 +19,7 @@ from xml.parsers import expat
 
 from toaster_tui.errors import OpmlError
 from toaster_tui.models import FALLBACK_TOPIC, FeedSpec
+from toaster_tui.sanitize import clean_line, is_terminal_safe
 
 __all__ = ["MAX_OPML_BYTES", "MAX_OUTLINES", "parse_opml", "render_opml"]
 
@@ -28,7 +29,6 @@ MAX_OUTLINES = 100_000
 # C0/C1 controls (tab and newline become spaces first) and bidi overrides or
 # isolates: a title or topic from a file must never drive the terminal.
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_SPACE = re.compile(r"\s+")
 # What XML 1.0 cannot carry at all, even escaped: controls other than tab/LF/CR,
 # lone surrogates and the two non-characters U+FFFE/U+FFFF.
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -39,14 +39,15 @@ class _Refused(Exception):
 
 
 def _clean(value: str | None) -> str:
-    """One line of display text: whitespace collapsed, controls removed."""
+    """One line of display text: whitespace collapsed, controls, escape sequences,
+    bidi overrides and other invisible format characters removed (sanitize)."""
     if not value:
         return ""
-    return _UNSAFE.sub("", _SPACE.sub(" ", value)).strip()
+    return clean_line(value)
 
 
 def _is_web_url(url: str) -> bool:
-    if _UNSAFE.search(url) or any(ch.isspace() for ch in url):
+    if _UNSAFE.search(url) or not is_terminal_safe(url) or any(ch.isspace() for ch in url):
         return False
     try:
         parts = urlsplit(url)

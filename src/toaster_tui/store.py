@@ -74,6 +74,11 @@ def _why(path: Path, exc: BaseException) -> str:
     directory = path.parent if str(path.parent) else Path(".")
     if (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or "disk is full" in lowered:
         return f"the disk is full ({text})"
+    if "disk i/o error" in lowered:  # SQLite says this when a write hits a full disk too
+        with contextlib.suppress(OSError):
+            fs = os.statvfs(directory)
+            if fs.f_bavail * fs.f_frsize < 1024 * 1024:
+                return f"the disk is full ({text})"
     if (isinstance(exc, OSError) and exc.errno == errno.EROFS) or "readonly" in lowered \
             or "read-only" in lowered or "unable to open" in lowered:
         try:

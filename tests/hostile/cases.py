@@ -779,6 +779,9 @@ register_static("content-unicode-specials", "content", rss(item(
 register_static("content-reason-phrase-escapes", "content", b"nope", status=404,
                 reason=b"\x1b]52;c;SGk=\x07\x1b[2JNot Found\x9b31m", content_type="text/plain",
                 expect="fail", error=r"HTTP 404")
+register_static("content-reason-phrase-markup", "content", b"nope", status=404,
+                reason=b"[@click=app.quit]Not Found[/] [/]", content_type="text/plain",
+                expect="fail", error=r"HTTP 404")
 register_static("content-header-escapes", "content", rss(items(2)),
                 content_type="application/rss+xml\x1b[2J", expect="ok",
                 headers={"ETag": '"\x1b]52;c;SGk=\x07etag"', "Last-Modified": "\x1b[2Jyesterday"},

@@ -141,6 +141,69 @@ async def test_hostile_articles_render_as_plain_safe_text(hostile_run: HostileRu
         assert_clean(text, label)
 
 
+async def test_markup_looking_article_titles_show_literally(hostile_run: HostileRun,
+                                                           tmp_path: Path) -> None:
+    """The article list and the reader show "[@click=...]" titles as text (the
+    feed's own title is overridden in config.toml, so the sidebar is not at stake)."""
+    config, db = _copy_library(hostile_run, tmp_path / "lib")
+    url = hostile_run.url("content-markup-injection")
+    text = config.read_text(encoding="utf-8").replace(
+        f'url = "{url}"\n', f'url = "{url}"\ntitle = "Markup articles"\n')
+    config.write_text(text, encoding="utf-8")
+    target = sqlite3.connect(db)
+    target.execute("UPDATE feeds SET title_override = 'Markup articles' WHERE url = ?", (url,))
+    target.commit()
+    target.close()
+    app = ToasterApp(config, db, now=lambda: FIXED_NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        sidebar = app.query_one(Sidebar)
+        await _wait(pilot, lambda: len(sidebar.root.children) > 3, "the sidebar")
+        feed = next(f for f in sidebar.feeds_of(sidebar.root.children[0].data)  # type: ignore[arg-type]
+                    if f.url == url)
+        assert sidebar.select_key(("feed", feed.id))
+        await _settle(pilot)
+        main = app.main
+        await _wait(pilot, lambda: len(main.articles.rows) == 7, "the feed's articles")
+        assert "[@click=app.quit]Click me[/]" in screen_text(app)
+        for row in main.articles.rows:
+            main.open_article(row)
+            await _wait(pilot, lambda r=row: main.reader.detail is not None
+                        and main.reader.detail.row.id == r.id, "the reader")
+            await pilot.pause()
+            shown = screen_text(app)
+            assert_clean(shown, row.title)
+            assert row.title[:30] in shown, row.title
+        assert app.is_running
+
+
+async def test_feed_errors_dialog_shows_server_text_literally(hostile_run: HostileRun,
+                                                              tmp_path: Path) -> None:
+    """A reason phrase like "[@click=app.quit]Not Found[/]" is the server's text:
+    the "!" dialog lists it as it is (no markup, no crash)."""
+    config, db = _copy_library(hostile_run, tmp_path / "lib",
+                               without=("content-markup-injection",))
+    app = ToasterApp(config, db, now=lambda: FIXED_NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        sidebar = app.query_one(Sidebar)
+        await _wait(pilot, lambda: len(sidebar.root.children) > 3, "the sidebar")
+        await pilot.press("exclamation_mark")
+        await _settle(pilot)
+        scroll = app.screen.query_one("#feed-errors-scroll")
+        pages = []
+        for _ in range(40):  # every failing feed is listed: page through them all
+            pages.append(screen_text(app))
+            if scroll.scroll_y >= scroll.max_scroll_y:
+                break
+            scroll.scroll_page_down(animate=False)
+            await pilot.pause()
+        shown = "\n".join(pages)
+        assert_clean(shown, "feed errors dialog")
+        assert app.is_running
+        assert "[@click=app.quit]Not Found[/]" in shown
+
+
 @pytest.mark.xfail(reason=MARKUP_BUG, strict=False, raises=(AssertionError, Exception))
 async def test_feed_text_that_looks_like_markup_shows_literally(hostile_run: HostileRun,
                                                                tmp_path: Path) -> None:
