@@ -271,6 +271,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     store.close()
     text = render_opml(config.feeds, titles)
     if args.file:
+        target = Path(args.file).resolve()
+        if target in (store.path.resolve(), config.path.resolve()):
+            raise UsageError(f"{args.file} is the database or config.toml itself; "
+                             "export to another file")
         config_edit.write_atomic(Path(args.file), text.encode("utf-8"))
         _err(f"exported {len(config.feeds)} feeds to {args.file}")
     else:

@@ -33,13 +33,15 @@ def connect(path: Path) -> sqlite3.Connection:
     A file that is not a SQLite database is never touched: StorageError.
     """
     where = str(path)
+    # Never open the file outside SQLite (no open()/read()/close() to check its
+    # header): closing any descriptor of a file drops every POSIX lock this
+    # process holds on it, the locks of its other SQLite connections included,
+    # and another process could then reset the WAL under them (corruption).
+    # SQLite itself refuses a file that is not a database, without writing.
     try:
-        if path.exists():
-            with path.open("rb") as fh:
-                head = fh.read(16)
-            if head and head != SQLITE_MAGIC:
-                raise StorageError(f"{where}: not a toaster database (not SQLite); left untouched")
-        else:
+        if path.is_dir():
+            raise StorageError(f"{where}: is a directory, not a database file")
+        if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(
             path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
@@ -48,6 +50,14 @@ def connect(path: Path) -> sqlite3.Connection:
         raise StorageError(f"{where}: cannot open the database: {_why(path, exc)}") from exc
     except sqlite3.Error as exc:
         raise StorageError(f"{where}: cannot open the database: {_why(path, exc)}") from exc
+    try:
+        db.execute("PRAGMA schema_version").fetchone()  # reads the header: NOTADB here
+    except sqlite3.DatabaseError as exc:
+        db.close()
+        if "not a database" in str(exc):
+            raise StorageError(
+                f"{where}: not a toaster database (not SQLite); left untouched") from exc
+        raise StorageError(f"{where}: the database is unusable: {_why(path, exc)}") from exc
     try:
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         if db.execute("PRAGMA journal_mode = WAL").fetchone()[0].lower() != "wal":

@@ -2,79 +2,54 @@
 
 The app keeps the last good Config, re-reads config.toml when its mtime or
 size changes (checked every few seconds and when the terminal regains focus),
-runs refreshes as an async worker on its loop (fetching is async, parsing and
-writing happen off the loop inside update.Refresher), opens links in the
-browser from a thread and runs $EDITOR while suspended.
+runs refreshes on a thread of their own with an event loop of their own
+(app/refresh.py: the UI loop only hears of them by message, so fetching,
+parsing and writing never hold up a key), opens links in the browser from a
+thread and runs $EDITOR while suspended.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import io
 import os
 import shlex
 import subprocess
-import sys
 import threading
 import time
 import webbrowser
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import ClassVar, Protocol
+from typing import ClassVar
 
 from textual import events, on, work
 from textual.app import App, SuspendNotSupported
 from textual.binding import Binding, BindingType
 from textual.timer import Timer
+from textual.worker import get_current_worker
 
 from toaster_tui.app.data import DataSource
 from toaster_tui.app.messages import ConfigFailed, ConfigLoaded, Stamp
+from toaster_tui.app.refresh import (
+    RefresherFactory,
+    RefresherLike,
+    RefreshFinished,
+    RefreshProgress,
+    RefreshRun,
+    RefreshStarted,
+)
 from toaster_tui.app.screens.error import ErrorDialog
 from toaster_tui.app.screens.help import HelpScreen
 from toaster_tui.app.screens.main import MainScreen
 from toaster_tui.config import load_config
 from toaster_tui.errors import ConfigError, ToasterError
-from toaster_tui.models import Config, Settings
+from toaster_tui.models import Config
 from toaster_tui.sanitize import safe_url
-from toaster_tui.update import (
-    PROCESS_POOL_THRESHOLD,
-    FeedOutcome,
-    ProgressFn,
-    Refresher,
-    RefreshReport,
-)
+from toaster_tui.update import Refresher, RefreshReport
 
-__all__ = ["RefresherLike", "ToasterApp"]
+__all__ = ["RefresherFactory", "RefresherLike", "ToasterApp"]
 
 CONFIG_CHECK_SECONDS = 3.0
-
-
-class RefresherLike(Protocol):
-    async def run(
-        self, feed_ids: Sequence[int], *, due_only: bool = False,
-        progress: ProgressFn | None = None,
-    ) -> RefreshReport: ...
-
-
-RefresherFactory = Callable[[Path, Settings], RefresherLike]
-
-
-def _start_forkserver() -> None:
-    """Start multiprocessing's forkserver with the real stderr.
-
-    update.Refresher parses in a forkserver process pool. Starting the
-    forkserver (and its resource tracker) passes sys.stderr's file descriptor
-    to the new process; inside a running Textual app sys.stderr is a capture
-    object whose fileno() is -1, and the start fails ("bad value(s) in
-    fds_to_keep"). Starting them first with the real stderr is a one-off
-    fork+exec, after which pools start without touching stderr again.
-    """
-    from multiprocessing import forkserver
-
-    with contextlib.redirect_stderr(sys.__stderr__ or io.StringIO()):
-        forkserver.ensure_running()
 
 
 def _stamp(path: Path) -> Stamp | None:
@@ -126,6 +101,9 @@ class ToasterApp(App[int]):
         self.last_report: RefreshReport | None = None
         self.refresh_count = 0
         """Refreshes finished (ok or not) since start."""
+        self._run: RefreshRun | None = None
+        """The refresh running now (its thread may still be cleaning up after)."""
+        self._last_run: RefreshRun | None = None
 
     def get_default_screen(self) -> MainScreen:
         # Made here, inside the running app's context: a screen made earlier can
@@ -148,6 +126,8 @@ class ToasterApp(App[int]):
         self.check_config()
 
     def on_unmount(self) -> None:
+        if self._last_run is not None:
+            self._last_run.cancel()  # its thread ends before the process does
         self.data.close()
 
     def action_help(self) -> None:
@@ -257,7 +237,7 @@ class ToasterApp(App[int]):
 
     @property
     def refreshing(self) -> bool:
-        return any(w.is_running for w in self.workers if w.group == "refresh")
+        return self._run is not None
 
     def start_refresh(self, feed_ids: Sequence[int] | None, *, due_only: bool = False,
                       quiet: bool = False) -> None:
@@ -266,37 +246,39 @@ class ToasterApp(App[int]):
             if not quiet:
                 self.notify("A refresh is already running.", timeout=2)
             return
-        self._refresh(feed_ids, due_only)
+        run = RefreshRun(self, self._refresher, self.db_path, self.config.settings,
+                         feed_ids, due_only=due_only, all_feed_ids=self.data.feed_ids,
+                         previous=self._last_run)
+        self._run = self._last_run = run
+        self._refresh(run)
 
-    @work(exclusive=True, group="refresh", exit_on_error=False)
-    async def _refresh(self, feed_ids: Sequence[int] | None, due_only: bool) -> None:
-        main = self.main
-        if feed_ids is None:
-            # From the cache, not the sidebar: at startup it may not be filled yet.
-            feed_ids = await asyncio.to_thread(self.data.feed_ids)
-        if not feed_ids:
+    @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
+    def _refresh(self, run: RefreshRun) -> None:
+        worker = get_current_worker()
+        run.run(lambda: worker.is_cancelled)
+
+    @on(RefreshStarted)
+    def _refresh_started(self, message: RefreshStarted) -> None:
+        if message.run is self._run:
+            self.main.refresh_started(message.total)
+
+    @on(RefreshProgress)
+    def _refresh_progress(self, message: RefreshProgress) -> None:
+        if message.run is self._run:
+            self.main.refresh_progress(message.done, message.total, message.changed)
+
+    @on(RefreshFinished)
+    def _refresh_finished(self, message: RefreshFinished) -> None:
+        if message.run is not self._run:
+            return
+        self._run = None
+        if message.empty:
             self.notify("No feeds to refresh.", timeout=2)
             return
-        main.refresh_started(len(feed_ids))
-        refresher = self._refresher(self.db_path, self.config.settings)
-        if isinstance(refresher, Refresher) and len(feed_ids) >= PROCESS_POOL_THRESHOLD:
-            _start_forkserver()
-
-        def progress(done: int, total: int, outcome: FeedOutcome) -> None:
-            main.refresh_progress(done, total, outcome)
-
-        try:
-            report = await refresher.run(list(feed_ids), due_only=due_only, progress=progress)
-        except ToasterError as exc:
-            main.refresh_finished(None, str(exc))
-            return
-        except Exception as exc:  # never take the app down with a refresh
-            main.refresh_finished(None, f"{type(exc).__name__}: {exc}")
-            return
-        finally:
-            self.refresh_count += 1
-        self.last_report = report
-        main.refresh_finished(report, None)
+        self.refresh_count += 1
+        if message.report is not None:
+            self.last_report = message.report
+        self.main.refresh_finished(message.report, message.error)
 
     # --- the outside world ------------------------------------------------------------
 

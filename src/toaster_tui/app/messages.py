@@ -2,6 +2,7 @@
 
 Workers never touch widgets: they finish their blocking work, then post one
 of these; the handler (on the app or the main screen) updates the widgets.
+(A refresh's own messages are in app/refresh.py.)
 """
 
 from __future__ import annotations
@@ -12,15 +13,12 @@ from textual.message import Message
 
 from toaster_tui.app.data import SidebarData
 from toaster_tui.models import ArticleDetail, Config
-from toaster_tui.update import FeedOutcome, RefreshReport
 
 __all__ = [
     "ArticleLoaded",
     "ConfigFailed",
     "ConfigLoaded",
     "Deferred",
-    "RefreshFinished",
-    "RefreshProgress",
     "SidebarLoaded",
     "Stamp",
 ]
@@ -72,25 +70,6 @@ class ArticleLoaded(Message):
         super().__init__()
         self.article_id = article_id
         self.detail = detail
-
-
-class RefreshProgress(Message):
-    """One more feed of a running refresh is done."""
-
-    def __init__(self, done: int, total: int, outcome: FeedOutcome) -> None:
-        super().__init__()
-        self.done = done
-        self.total = total
-        self.outcome = outcome
-
-
-class RefreshFinished(Message):
-    """A refresh ended: its report, or why it could not run."""
-
-    def __init__(self, report: RefreshReport | None, error: str | None = None) -> None:
-        super().__init__()
-        self.report = report
-        self.error = error
 
 
 class Deferred(Message):

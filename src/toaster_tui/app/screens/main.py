@@ -33,7 +33,7 @@ from toaster_tui.app.widgets.status import StatusBar
 from toaster_tui.models import ArticleRow, Config
 from toaster_tui.queries import ArticleFilter
 from toaster_tui.sanitize import safe_url
-from toaster_tui.update import FeedOutcome, RefreshReport
+from toaster_tui.update import RefreshReport
 
 if TYPE_CHECKING:
     from toaster_tui.app.app import ToasterApp
@@ -440,11 +440,12 @@ class MainScreen(FeedActions, SearchActions, Screen[None]):
     def refresh_started(self, total: int) -> None:
         self.status.start_refresh(total)
 
-    def refresh_progress(self, done: int, total: int, outcome: FeedOutcome) -> None:
+    def refresh_progress(self, done: int, total: int, changed: bool) -> None:
+        """More feeds are done; `changed`: some stored articles (or failed)."""
         if self.closing:
             return
         self.status.progress(done, total)
-        if outcome.kind in ("not_modified", "skipped"):
+        if not changed:
             return  # nothing new to show (the final reload catches the rest)
         # Re-query at most every RELOAD_EVERY seconds, however fast feeds finish.
         wait = self._last_reload + RELOAD_EVERY - time.monotonic()
