@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import functools
+import gc
 import hashlib
 import http.server
 import json
@@ -271,6 +272,34 @@ class Heartbeat:
         return self.samples
 
 
+class GcWatch:
+    """Full (oldest-generation) garbage collections and how long each one took.
+
+    A collection holds the GIL from start to end, so whichever thread runs it,
+    the event loop stands still meanwhile.
+    """
+
+    def __init__(self) -> None:
+        self.pauses: list[float] = []
+        self._started: dict[int, float] = {}
+        gc.callbacks.append(self._callback)
+
+    def _callback(self, phase: str, info: dict[str, int]) -> None:
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            self._started[threading.get_ident()] = time.perf_counter()
+        elif (began := self._started.pop(threading.get_ident(), None)) is not None:
+            self.pauses.append(time.perf_counter() - began)
+
+    def take(self) -> list[float]:
+        pauses, self.pauses = self.pauses, []
+        return pauses
+
+    def close(self) -> None:
+        gc.callbacks.remove(self._callback)
+
+
 def _schedstat_reader() -> Callable[[], tuple[float, float]]:
     """This thread's (CPU seconds, seconds spent runnable but waiting for a core).
 
@@ -431,19 +460,23 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             await pilot.pause(0.5)
             probe = Probe(app)
             heartbeat = Heartbeat()
+            gc_watch = GcWatch()
             if tracer is not None:
                 tracer.install()
 
             # The baseline: the same rounds of keys with nothing else going on.
+            gc_watch.take()
             heartbeat.start()
             idle = await press_rounds(probe, app, args.rounds, args.gap, lambda: True)
             idle_lag = heartbeat.stop()
+            idle_gc = gc_watch.take()
             await pilot.pause(0.3)
 
             app.start_refresh(None)
             while not app.refreshing:
                 await asyncio.sleep(0.01)
             refresh_started = time.perf_counter()
+            gc_watch.take()
             heartbeat.start()
             if tracer is not None:
                 tracer.recording = True
@@ -456,6 +489,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 tracer.recording = False
                 tracer.uninstall()
             busy_lag = heartbeat.stop()
+            busy_gc = gc_watch.take()
+            gc_watch.close()
             results["refresh_s"] = round(time.perf_counter() - refresh_started, 2)
             report = app.last_report
             results["refresh"] = {
@@ -473,6 +508,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                     if base["p99_ms"] else None,
                 }
             results["loop_lag"] = {"idle": summary(idle_lag), "refreshing": summary(busy_lag)}
+            results["full_gc"] = {"idle": summary(idle_gc), "refreshing": summary(busy_gc)}
             if tracer is not None:
                 results["slow_callbacks"] = tracer.report()[:25]
     results["loadavg_after"] = [round(x, 2) for x in os.getloadavg()]
@@ -503,6 +539,10 @@ def print_results(results: dict[str, Any]) -> None:
     print(f"(c) event-loop lag (5 ms heartbeat): idle median {lag['idle']['median_ms']} ms, "
           f"p99 {lag['idle']['p99_ms']} ms; refreshing median {lag['refreshing']['median_ms']}"
           f" ms, p99 {lag['refreshing']['p99_ms']} ms, max {lag['refreshing']['max_ms']} ms")
+    full = results["full_gc"]
+    print(f"    full garbage collections (the whole process stands still): idle "
+          f"{full['idle']['n']} (max {full['idle']['max_ms']} ms), refreshing "
+          f"{full['refreshing']['n']} (max {full['refreshing']['max_ms']} ms)")
     slow = results.get("slow_callbacks", [])
     if slow:
         print("    loop callbacks slower than the --trace-slow threshold while refreshing "

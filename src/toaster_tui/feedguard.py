@@ -66,6 +66,10 @@ MAX_TOTAL_ATTRIBUTES = 200_000
 MAX_REFERENCES = 1_000_000
 """Entity and character references ("&...;") in one document: each is a
 separate piece of text to a parser, so they cost far more than their bytes."""
+MAX_PERSON = 256
+"""Characters kept of an author, creator, name, email... element's text:
+feedparser looks for an email address in it with a regex quadratic in its
+length (20 KB of "a" cost a second, 200 KB minutes)."""
 MAX_REPAIR_GROWTH = 4 * 1024 * 1024
 """Bytes the repairs (stray "&" escaped) may add to a document."""
 _CHUNK = 256 * 1024
@@ -98,6 +102,14 @@ _ESCAPE_SEQ = re.compile(
     + rb"|\xc2\x9b[0-9;?]*+[ -/]*+[@-~]?"
 )
 _ESCAPE_START = re.compile(rb"\x1b|\xc2[\x90\x98\x9b\x9d-\x9f]")
+_PERSON_TAGS = ("author|creator|managingEditor|webMaster|name|email|uri|contributor|publisher"
+                "|owner")
+# A person element's start tag (any prefix), an optional CDATA opening, then
+# more text than MAX_PERSON before the next markup: the excess is cut.
+_PERSON_FIELD = re.compile(
+    rf"(<(?:[A-Za-z_][\w.-]*:)?(?i:{_PERSON_TAGS})(?=[\s/>])[^<>]*+>(?:\s*+<!\[CDATA\[)?)"
+    rf"([^<\]]{{{MAX_PERSON}}})[^<\]]*+")
+_PERSON_FIELD_BYTES = re.compile(_PERSON_FIELD.pattern.encode())
 _HTML_START = re.compile(rb"<(?:!doctype\s+html|html)[\s>]", re.I)
 _FEED_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:rss|feed|rdf)[\s>/]", re.I)
 _AMP = re.compile(rb"&(?:(#[0-9]{1,8}|#[xX][0-9A-Fa-f]{1,7}|[A-Za-z][A-Za-z0-9]{0,31});)?")
@@ -414,6 +426,8 @@ def guard_xml(data: bytes, url: str, content_type: str | None) -> tuple[bytes, s
     text, entities = _defuse_dtd(text)
     if _ESCAPE_START.search(text):
         text = _ESCAPE_SEQ.sub(b"", text)
+    if _PERSON_FIELD_BYTES.search(text):  # cut on characters, not bytes
+        text = _PERSON_FIELD.sub(r"\1\2", text.decode("utf-8", "replace")).encode("utf-8")
     seen, error = _check(text)
     if error is not None:
         repaired = _repair(text, entities)

@@ -38,7 +38,7 @@ from urllib.parse import urlsplit
 
 from toaster_tui.errors import FeedError, StorageError
 from toaster_tui.fetch import Fetcher, FetchResult, Outcome
-from toaster_tui.models import Settings
+from toaster_tui.models import FeedData, Settings
 from toaster_tui.sanitize import clean_line
 from toaster_tui.store import FetchState, Store
 
@@ -54,6 +54,8 @@ WORKER_NICE = 5
 """Worker processes run this much nicer than the app or CLI that started them."""
 BACKLOG_BYTES = 16 * 1024 * 1024
 """Fetched bodies waiting for a parser beyond which no new fetch starts."""
+PIPELINE = 2
+"""Feeds a worker may hold at once: one waiting to be written, one being parsed."""
 POOL_RESTARTS = 3
 """Worker processes a refresh replaces (died or overran), per worker."""
 
@@ -158,10 +160,18 @@ def _parse_and_store(feed_id: int, body: bytes, url: str, content_type: str | No
                      status: int, etag: str | None, last_modified: str | None,
                      fetch_url: str | None) -> _Done:
     """Parse a fetched document and store it in one transaction."""
+    parsed = _parse(body, url, content_type)
+    if isinstance(parsed, _Done):
+        return parsed
+    return _write(lambda store: _save(store, parsed, feed_id, status, etag, last_modified,
+                                      fetch_url))
+
+
+def _parse(body: bytes, url: str, content_type: str | None) -> FeedData | _Done:
     from toaster_tui.parse import parse_feed  # imported once per worker
 
     try:
-        data = parse_feed(body, url, content_type)
+        return parse_feed(body, url, content_type)
     except FeedError as exc:
         return _Done("unreadable", error=str(exc))
     except RecursionError:
@@ -171,10 +181,13 @@ def _parse_and_store(feed_id: int, body: bytes, url: str, content_type: str | No
     except Exception as exc:  # a parser bug on odd input: this feed's error, not a crash
         return _Done("unreadable", error=(f"could not read the feed ({type(exc).__name__}: "
                                           f"{clean_line(str(exc))[:160]})"))
+
+
+def _save(store: Store, data: FeedData, feed_id: int, status: int, etag: str | None,
+          last_modified: str | None, fetch_url: str | None) -> _Done:
     try:
-        counts = _write(lambda store: store.save_feed(
-            feed_id, data, status=status, etag=etag, last_modified=last_modified,
-            fetch_url=fetch_url))
+        counts = store.save_feed(feed_id, data, status=status, etag=etag,
+                                 last_modified=last_modified, fetch_url=fetch_url)
     except StorageError as exc:
         return _Done("unsaved", error=str(exc))
     return _Done("updated", counts.new, counts.updated)
@@ -349,14 +362,15 @@ class Refresher:
 class _Proc:
     """One worker process, the pipe we send jobs down and the one it answers on."""
 
-    __slots__ = ("answers", "job", "jobs", "pending", "process")
+    __slots__ = ("answers", "inflight", "jobs", "outbox", "process")
 
     def __init__(self, process: Any, jobs: Any, answers: Any) -> None:
         self.process = process
         self.jobs = jobs  # ours to write, non-blocking
         self.answers = answers  # ours to read
-        self.job: asyncio.Future[_Done] | None = None
-        self.pending: memoryview | None = None  # the rest of a job not yet written
+        # Jobs sent, oldest first: the worker answers in this order.
+        self.inflight: deque[tuple[tuple[Any, ...], asyncio.Future[_Done]]] = deque()
+        self.outbox: deque[memoryview] = deque()  # what the pipe has not taken yet
 
 
 def _frame(data: bytes) -> bytes:
@@ -373,15 +387,43 @@ def _worker_main(jobs: Any, answers: Any, db_path: str, lock: Any) -> None:
         # Parsing is background work: a UI sharing the cores comes first.
         os.nice(WORKER_NICE)
     _init_worker(db_path, lock)
+    # Parsed feeds waiting for their turn to be written, in the order received.
+    ready: deque[tuple[tuple[Any, ...], FeedData | _Done]] = deque()
+
+    def take() -> bool:
+        try:
+            data = jobs.recv_bytes()
+        except (EOFError, OSError):
+            return False
+        args = pickle.loads(data)
+        del data
+        ready.append((args, _parse(args[1], args[2], args[3])))
+        return True
+
+    def answer(result: _Done) -> None:
+        ready.popleft()
+        answers.send_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+
     try:
-        while True:
+        while ready or take():
+            args, parsed = ready[0]
+            if isinstance(parsed, _Done):
+                answer(parsed)
+                continue
+            feed_id, _body, _url, _ctype, status, etag, modified, fetch_url = args
+            if not _worker.lock.acquire(False):
+                # Another worker is writing: parse the next feed meanwhile
+                # (the parent sends at most PIPELINE), then wait our turn.
+                if len(ready) < PIPELINE and jobs.poll(0):
+                    if not take():
+                        break
+                    continue
+                _worker.lock.acquire()
             try:
-                data = jobs.recv_bytes()
-            except (EOFError, OSError):
-                break
-            result = _parse_and_store(*pickle.loads(data))
-            del data
-            answers.send_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+                result = _save(_store(), parsed, feed_id, status, etag, modified, fetch_url)
+            finally:
+                _worker.lock.release()
+            answer(result)
     finally:
         _close_store()
 
@@ -404,7 +446,7 @@ class _Pool:
         self._lock: Any = None
         self._starting: asyncio.Future[None] | None = None
         self._procs: list[_Proc] = []
-        self._idle: list[_Proc] = []
+        self._watched = False
         self._jobs: deque[tuple[tuple[Any, ...], asyncio.Future[_Done]]] = deque()
         self._restarts = 0
         self._closed = False
@@ -424,16 +466,20 @@ class _Pool:
         except Exception:  # no processes to be had: parse on the database thread
             self.processes = False
             return await self.run(timeout, *args)
+        if not self._watched:
+            self._watched = True
+            for proc in self._procs:
+                self._watch(proc)
         fut: asyncio.Future[_Done] = loop.create_future()
         self._jobs.append((args, fut))
         self._dispatch()
         try:
             return await asyncio.wait_for(asyncio.shield(fut), timeout)
         except TimeoutError:
-            for proc in self._procs:
-                if proc.job is fut:
-                    self._lost(proc, kill=True)
-            fut.cancel()
+            for proc in list(self._procs):
+                if proc.inflight and proc.inflight[0][1] is fut:
+                    self._lost(proc, kill=True)  # it is parsing this one: stop it
+            fut.cancel()  # queued or behind another: its answer, if any, is dropped
             return _Done("unreadable", error="parsing took too long; feed skipped")
 
     def _start(self) -> None:
@@ -443,7 +489,6 @@ class _Pool:
         # The database thread writes under the same lock from now on.
         self.writer.submit(_set_lock, self._lock).result()
         self._procs.extend(procs)
-        self._idle.extend(procs)
 
     def _spawn(self) -> _Proc:
         jobs_r, jobs_w = _MP.Pipe(duplex=False)
@@ -457,53 +502,57 @@ class _Pool:
         os.set_blocking(jobs_w.fileno(), False)
         return _Proc(process, jobs_w, answers_r)
 
+    def _watch(self, proc: _Proc) -> None:
+        asyncio.get_running_loop().add_reader(proc.answers.fileno(), self._answer, proc)
+
     def _dispatch(self) -> None:
-        while self._idle and self._jobs:
+        """Hand queued jobs to the least busy workers, up to PIPELINE each."""
+        while self._jobs and self._procs:
+            proc = min(self._procs, key=lambda p: len(p.inflight))
+            if len(proc.inflight) >= PIPELINE:
+                return
             args, fut = self._jobs.popleft()
             if fut.done():
                 continue
-            proc = self._idle.pop()
-            proc.job = fut
+            proc.inflight.append((args, fut))
             # Pickled only now: a queued job holds its body once, not twice.
-            proc.pending = memoryview(_frame(pickle.dumps(args, protocol=pickle.HIGHEST_PROTOCOL)))
-            asyncio.get_running_loop().add_reader(proc.answers.fileno(), self._answer, proc)
+            proc.outbox.append(memoryview(_frame(pickle.dumps(
+                args, protocol=pickle.HIGHEST_PROTOCOL))))
             self._write(proc)
 
     def _write(self, proc: _Proc) -> None:
         """Write what the pipe takes now; the loop calls back for the rest."""
         loop = asyncio.get_running_loop()
-        data = proc.pending
-        if data is None:
-            return
         try:
-            while data:
-                data = data[os.write(proc.jobs.fileno(), data):]
+            while proc.outbox:
+                data = proc.outbox[0]
+                while data:
+                    data = data[os.write(proc.jobs.fileno(), data):]
+                    proc.outbox[0] = data
+                proc.outbox.popleft()
         except BlockingIOError:  # the pipe is full: on when the worker has read some
-            proc.pending = data
             loop.add_writer(proc.jobs.fileno(), self._write, proc)
             return
         except OSError:
-            proc.pending = None
             self._lost(proc)
             return
-        proc.pending = None
         loop.remove_writer(proc.jobs.fileno())
 
     def _answer(self, proc: _Proc) -> None:
-        asyncio.get_running_loop().remove_reader(proc.answers.fileno())
         try:
             result = pickle.loads(proc.answers.recv_bytes())
         except (EOFError, OSError, pickle.UnpicklingError):
             self._lost(proc)
             return
-        fut, proc.job = proc.job, None
-        if fut is not None and not fut.done():
-            fut.set_result(result)
-        self._idle.append(proc)
+        if proc.inflight:
+            _args, fut = proc.inflight.popleft()
+            if not fut.done():
+                fut.set_result(result)
         self._dispatch()
 
     def _lost(self, proc: _Proc, kill: bool = False) -> None:
-        """A worker died (or overran and is killed): fail its job, replace it."""
+        """A worker died (or overran and is killed): fail the job it was on,
+        queue the others again, replace it."""
         loop = asyncio.get_running_loop()
         with contextlib.suppress(Exception):
             loop.remove_reader(proc.answers.fileno())
@@ -517,11 +566,15 @@ class _Pool:
                 end.close()
         if proc in self._procs:
             self._procs.remove(proc)
-        if proc in self._idle:
-            self._idle.remove(proc)
-        fut, proc.job = proc.job, None
-        if fut is not None and not fut.done():
-            fut.set_result(_Done("unreadable", error="the parser crashed on this feed"))
+        # Jobs whose bytes never fully reached it are simply sent elsewhere;
+        # the oldest one it had whole is the one it died on.
+        if len(proc.inflight) > len(proc.outbox):
+            _args, fut = proc.inflight.popleft()
+            if not fut.done():
+                fut.set_result(_Done("unreadable", error="the parser crashed on this feed"))
+        self._jobs.extendleft(reversed(proc.inflight))
+        proc.inflight.clear()
+        proc.outbox.clear()
         loop.run_in_executor(None, functools.partial(proc.process.join, 5))
         if self._closed or self._restarts >= POOL_RESTARTS * self.size:
             if not self._procs:  # nobody left to do the work
@@ -543,7 +596,7 @@ class _Pool:
                 new.answers.close()
                 return
             self._procs.append(new)
-            self._idle.append(new)
+            self._watch(new)
             self._dispatch()
 
         replacing.add_done_callback(started)
@@ -564,7 +617,6 @@ class _Pool:
                 with contextlib.suppress(Exception):
                     end.close()
         procs, self._procs = self._procs, []
-        self._idle.clear()
 
         def join() -> None:
             for proc in procs:

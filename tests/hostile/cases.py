@@ -776,6 +776,11 @@ register_static("content-unicode-specials", "content", rss(item(
     "zalgo e\u0301\u0302\u0303\u0304\u0305\u0306\u0307\u0308 tag\U000E0041".encode(),
     guid=b"uni", desc=b"combining storm a" + "\u0300".encode() * 5000)),
     expect="any")
+register_static("content-huge-authors-everywhere", "content", rss(b"".join(
+    item(b"a%d" % i, guid=b"ha%d" % i, extra=b"<author>" + b"a." * 2500 + b"</author>"
+         b"<managingEditor>" + b"m" * 5000 + b"</managingEditor>")
+    for i in range(1000))), expect="ok",
+    check=lambda rows: _short(rows, "author", 256))
 register_static("content-reason-phrase-escapes", "content", b"nope", status=404,
                 reason=b"\x1b]52;c;SGk=\x07\x1b[2JNot Found\x9b31m", content_type="text/plain",
                 expect="fail", error=r"HTTP 404")

@@ -255,3 +255,22 @@ def test_pathological_feeds_parse_quickly() -> None:
         with contextlib.suppress(FeedError):
             parse_feed(doc, "http://h.example/", "application/rss+xml")
         assert time.perf_counter() - began < 15, name
+
+
+@pytest.mark.parametrize("fast_path", [True, False], ids=["fast-path", "feedparser"])
+def test_huge_person_fields_parse_quickly(fast_path: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """feedparser's email regex is quadratic in an author's length: person
+    fields are cut to MAX_PERSON before any parser sees them, on both paths."""
+    import toaster_tui.parse as parse_module
+    monkeypatch.setattr(parse_module, "FAST_PATH", fast_path)
+    items = b"".join(
+        b"<item><guid>g%d</guid><title>t</title><author>" % i + b"a." * 2500 + b"</author>"
+        b"<dc:creator><![CDATA[" + b"b" * 5000 + b"]]></dc:creator></item>" for i in range(1000))
+    doc = (b'<?xml version="1.0"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+           b"<channel><title>t</title><managingEditor>" + b"m" * 300_000 + b"</managingEditor>"
+           + items + b"</channel></rss>")
+    began = time.perf_counter()
+    data = parse_feed(doc, "http://h.example/", "application/rss+xml")
+    assert time.perf_counter() - began < 10
+    assert len(data.entries) == 1000
+    assert all(len(e.author or "") <= feedguard.MAX_PERSON for e in data.entries)

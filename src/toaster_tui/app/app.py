@@ -29,6 +29,7 @@ from textual.timer import Timer
 from textual.worker import get_current_worker
 
 from toaster_tui.app.data import DataSource
+from toaster_tui.app.gc_policy import CHECK_EVERY, IdleCollector
 from toaster_tui.app.messages import ConfigFailed, ConfigLoaded, Stamp
 from toaster_tui.app.refresh import (
     RefresherFactory,
@@ -101,6 +102,7 @@ class ToasterApp(App[int]):
         self.last_report: RefreshReport | None = None
         self.refresh_count = 0
         """Refreshes finished (ok or not) since start."""
+        self._gc = IdleCollector()
         self._run: RefreshRun | None = None
         """The refresh running now (its thread may still be cleaning up after)."""
         self._last_run: RefreshRun | None = None
@@ -121,6 +123,13 @@ class ToasterApp(App[int]):
         # The first read of config.toml is asked for by the main screen once it
         # has its widgets (the app mounts before its default screen composes).
         self.set_interval(self._check_seconds, self.check_config)
+        self._gc.install()
+        self.set_interval(CHECK_EVERY, self._gc.tick)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent):
+            self._gc.note_input()  # no full garbage collection while keys come in
+        await super().on_event(event)
 
     def on_app_focus(self, event: events.AppFocus) -> None:
         self.check_config()
@@ -128,6 +137,7 @@ class ToasterApp(App[int]):
     def on_unmount(self) -> None:
         if self._last_run is not None:
             self._last_run.cancel()  # its thread ends before the process does
+        self._gc.uninstall()
         self.data.close()
 
     def action_help(self) -> None:

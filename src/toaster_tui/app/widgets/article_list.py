@@ -121,7 +121,11 @@ class ArticleList(ScrollView, can_focus=True):
         self._reload_pending = False
         self._pending_moves = 0
         self._empty_text = "Loading…"
+        # Painted rows by (row, cursor, hover, focus, width, minute): a row that
+        # did not change is not painted again, however often the listing is
+        # re-queried (a refresh re-queries it every RELOAD_EVERY seconds).
         self._cache: LRUCache[tuple[object, ...], tuple[Strip, Strip]] = LRUCache(256)
+        self._row_styles: dict[bool, RowStyles] = {}
         self.filter: ArticleFilter | None = None
 
     # --- what the rest of the app reads ------------------------------------------
@@ -301,7 +305,6 @@ class ArticleList(ScrollView, can_focus=True):
         self._index = {row.id: i for i, row in enumerate(rows)}
         self._has_more = has_more
         self._cursor = min(self._cursor, max(0, len(rows) - 1))
-        self._cache.clear()
         self.virtual_size = Size(self.scrollable_content_region.width, self._line_count())
         self.refresh()
 
@@ -329,7 +332,6 @@ class ArticleList(ScrollView, can_focus=True):
 
     def mark_all_read_locally(self) -> None:
         self._rows = [r if r.read else replace(r, read=True) for r in self._rows]
-        self._cache.clear()
         self.refresh()
 
     # --- cursor -----------------------------------------------------------------
@@ -467,13 +469,12 @@ class ArticleList(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._cache.clear()
+        self._row_styles.clear()
 
     def on_focus(self) -> None:
-        self._cache.clear()
-        self.refresh()
+        self.refresh()  # the focus is part of the cache key
 
     def on_blur(self) -> None:
-        self._cache.clear()
         self.refresh()
 
     def _refresh_row(self, index: int) -> None:
@@ -494,15 +495,25 @@ class ArticleList(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         row = self._rows[index]
         cursor, hover = index == self._cursor, index == self._hover
-        key = (row, cursor, hover, self.has_focus, width)
+        now = self._now()
+        # The minute: "5m ago" moves on when the row is next painted after it.
+        key = (row, cursor, hover, self.has_focus, width, int(now.timestamp()) // 60)
         strips = self._cache.get(key)
         if strips is None:
             strips = render_row(row, cursor=cursor, hover=hover, width=width,
-                                styles=self._styles(), now=self._now(), console=self.app.console)
+                                styles=self._styles(), now=now, console=self.app.console)
             self._cache[key] = strips
         return strips[offset]
 
     def _styles(self) -> RowStyles:
+        # Nine component styles per row painted add up: kept until the styles
+        # change (the cursor's colours depend on the focus).
+        styles = self._row_styles.get(self.has_focus)
+        if styles is None:
+            styles = self._row_styles[self.has_focus] = self._compute_styles()
+        return styles
+
+    def _compute_styles(self) -> RowStyles:
         fore = self._fore
         return RowStyles(
             base=self.rich_style,

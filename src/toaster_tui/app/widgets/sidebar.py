@@ -80,8 +80,12 @@ class Sidebar(Tree[SidebarEntry]):
         self.auto_expand = False
         self._counts: dict[tuple[str, str | int | None], int] = {}
         self._structure: list[tuple[str, tuple[int, ...]]] | None = None
-        self.root.add_leaf("All Topics", ALL)
-        self.root.add_leaf("Starred", STARRED)
+        self._by_key: dict[tuple[str, str | int | None], TreeNode[SidebarEntry]] = {}
+        """Every node by its entry's key."""
+        self._looks: dict[tuple[str, str | int | None], tuple[object, ...]] = {}
+        """What each node's line showed when last painted: only changed lines repaint."""
+        self._by_key[ALL.key] = self.root.add_leaf("All Topics", ALL)
+        self._by_key[STARRED.key] = self.root.add_leaf("Starred", STARRED)
 
     # --- data -------------------------------------------------------------------
 
@@ -101,25 +105,37 @@ class Sidebar(Tree[SidebarEntry]):
             self._structure = structure
             self._rebuild(order, by_topic)
             return
-        feeds = {f.id: f for f in data.feeds}
-        for node in self._all_nodes():
-            entry = node.data
-            if entry is not None and entry.feed is not None and entry.feed.id in feeds:
-                feed = feeds[entry.feed.id]
+        # The same feeds in the same places: fresh feed rows for the nodes, and a
+        # repaint of only the lines whose title, count or error mark changed (a
+        # refresh brings new counts every half second; most lines stay as they are).
+        for feed in data.feeds:
+            node = self._by_key.get(("feed", feed.id))
+            if node is not None and node.data is not None and node.data.feed != feed:
                 node.data = SidebarEntry("feed", feed_title(feed), feed.topic, feed)
-            node.refresh()
+        for key, node in self._by_key.items():
+            entry = node.data
+            if entry is None:
+                continue
+            look = (entry.title, self._counts.get(key, 0), entry.error)
+            if self._looks.get(key) != look:
+                self._looks[key] = look
+                node.refresh()
 
     def _rebuild(self, order: list[str], by_topic: dict[str, list[FeedRow]]) -> None:
         current = self.cursor_node.data.key if self.cursor_node and self.cursor_node.data else None
         expanded = {n.data.key for n in self.root.children if n.is_expanded and n.data}
         self.clear()
-        self.root.add_leaf("All Topics", ALL)
+        self._by_key = {ALL.key: self.root.add_leaf("All Topics", ALL)}
         for topic in order:
             entry = SidebarEntry("topic", topic, topic)
-            node = self.root.add(topic, entry, expand=entry.key in expanded)
+            node = self._by_key[entry.key] = self.root.add(topic, entry,
+                                                          expand=entry.key in expanded)
             for feed in by_topic[topic]:
-                node.add_leaf(feed_title(feed), SidebarEntry("feed", feed_title(feed), topic, feed))
-        self.root.add_leaf("Starred", STARRED)
+                leaf = SidebarEntry("feed", feed_title(feed), topic, feed)
+                self._by_key[leaf.key] = node.add_leaf(leaf.title, leaf)
+        self._by_key[STARRED.key] = self.root.add_leaf("Starred", STARRED)
+        self._looks = {key: (n.data.title, self._counts.get(key, 0), n.data.error)
+                       for key, n in self._by_key.items() if n.data is not None}
         target = self.find(current) if current is not None else None
         _ = self.last_line  # lays the lines out so the node has its line number
         self.move_cursor(target or self.root.children[0])
@@ -132,10 +148,7 @@ class Sidebar(Tree[SidebarEntry]):
         return out
 
     def find(self, key: tuple[str, str | int | None]) -> TreeNode[SidebarEntry] | None:
-        for node in self._all_nodes():
-            if node.data is not None and node.data.key == key:
-                return node
-        return None
+        return self._by_key.get(key)
 
     def feeds_of(self, entry: SidebarEntry) -> list[FeedRow]:
         """The feeds a sidebar entry covers (all of them for All Topics / Starred)."""
