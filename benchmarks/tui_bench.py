@@ -36,6 +36,7 @@ import http.server
 import json
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -438,80 +439,108 @@ async def press_rounds(probe: Probe, app: ToasterApp, rounds: int, gap: float,
     return out
 
 
+async def run_once(args: argparse.Namespace, config_path: Path, db_path: Path,
+                   tracer: SlowCallbacks | None) -> dict[str, Any]:
+    """One app: launch, the idle rounds, then a refresh of every feed with the same rounds."""
+    out: dict[str, Any] = {}
+    started = time.perf_counter()
+    app = ToasterApp(config_path, db_path)
+    async with app.run_test(size=(160, 50)) as pilot:
+        articles = app.query_one(ArticleList)
+        while not articles.rows:
+            await asyncio.sleep(0.001)
+        out["launch_to_rows_ms"] = round((time.perf_counter() - started) * 1000, 1)
+        out["rows_loaded_at_launch"] = len(articles.rows)
+        await pilot.pause(0.5)
+        probe = Probe(app)
+        heartbeat = Heartbeat()
+        gc_watch = GcWatch()
+        if tracer is not None:
+            tracer.install()
+
+        # The baseline: the same rounds of keys with nothing else going on.
+        gc_watch.take()
+        heartbeat.start()
+        out["idle"] = await press_rounds(probe, app, args.rounds, args.gap, lambda: True)
+        out["idle_lag"] = heartbeat.stop()
+        out["idle_gc"] = gc_watch.take()
+        await pilot.pause(0.3)
+
+        app.start_refresh(None)
+        refresh_started = time.perf_counter()
+        gc_watch.take()
+        heartbeat.start()
+        if tracer is not None:
+            tracer.recording = True
+        out["busy"] = await press_rounds(probe, app, args.rounds, args.gap,
+                                         lambda: app.refreshing)
+        while app.refreshing:
+            if time.perf_counter() - refresh_started > args.refresh_timeout:
+                stuck(f"the refresh still runs after {args.refresh_timeout} s")
+            await asyncio.sleep(0.05)
+        if tracer is not None:
+            tracer.recording = False
+            tracer.uninstall()
+        out["busy_lag"] = heartbeat.stop()
+        out["busy_gc"] = gc_watch.take()
+        gc_watch.close()
+        out["refresh_s"] = round(time.perf_counter() - refresh_started, 2)
+        report = app.last_report
+        out["refresh"] = {
+            "feeds_done": len(report.outcomes) if report else 0,
+            "new_articles": report.new_articles if report else 0,
+            "failed": len(report.failures) if report else 0,
+        }
+    return out
+
+
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     results: dict[str, Any] = {"articles": args.articles, "feeds": args.feeds,
                                "hosts": args.hosts, "cpus": os.cpu_count(),
+                               "repeat": args.repeat,
                                "loadavg_before": [round(x, 2) for x in os.getloadavg()]}
     tracer = SlowCallbacks(args.trace_slow / 1000) if args.trace_slow else None
+    runs: list[dict[str, Any]] = []
     with server_process(args.feeds, args.items, args.hosts, args.server_nice) as url_of, \
             tempfile.TemporaryDirectory(prefix="toaster-bench-") as tmp:
         started = time.perf_counter()
-        config_path, db_path = build_library(Path(tmp), args.articles, args.feeds, url_of)
+        base = Path(tmp) / "base"
+        build_library(base, args.articles, args.feeds, url_of)
         results["build_db_s"] = round(time.perf_counter() - started, 2)
-
-        started = time.perf_counter()
-        app = ToasterApp(config_path, db_path)
-        async with app.run_test(size=(160, 50)) as pilot:
-            articles = app.query_one(ArticleList)
-            while not articles.rows:
-                await asyncio.sleep(0.001)
-            results["launch_to_rows_ms"] = round((time.perf_counter() - started) * 1000, 1)
-            results["rows_loaded_at_launch"] = len(articles.rows)
-            await pilot.pause(0.5)
-            probe = Probe(app)
-            heartbeat = Heartbeat()
-            gc_watch = GcWatch()
-            if tracer is not None:
-                tracer.install()
-
-            # The baseline: the same rounds of keys with nothing else going on.
-            gc_watch.take()
-            heartbeat.start()
-            idle = await press_rounds(probe, app, args.rounds, args.gap, lambda: True)
-            idle_lag = heartbeat.stop()
-            idle_gc = gc_watch.take()
-            await pilot.pause(0.3)
-
-            app.start_refresh(None)
-            while not app.refreshing:
-                await asyncio.sleep(0.01)
-            refresh_started = time.perf_counter()
-            gc_watch.take()
-            heartbeat.start()
-            if tracer is not None:
-                tracer.recording = True
-            busy = await press_rounds(probe, app, args.rounds, args.gap, lambda: app.refreshing)
-            while app.refreshing:
-                if time.perf_counter() - refresh_started > args.refresh_timeout:
-                    stuck(f"the refresh still runs after {args.refresh_timeout} s")
-                await asyncio.sleep(0.05)
-            if tracer is not None:
-                tracer.recording = False
-                tracer.uninstall()
-            busy_lag = heartbeat.stop()
-            busy_gc = gc_watch.take()
-            gc_watch.close()
-            results["refresh_s"] = round(time.perf_counter() - refresh_started, 2)
-            report = app.last_report
-            results["refresh"] = {
-                "feeds_done": len(report.outcomes) if report else 0,
-                "new_articles": report.new_articles if report else 0,
-                "failed": len(report.failures) if report else 0,
-            }
-            for key in (*KEYS, "body"):
-                base, during = summary(idle[key]), summary(busy[key])
-                results[f"latency_{key}"] = {
-                    "idle": base, "refreshing": during,
-                    "ratio_median": round(during["median_ms"] / base["median_ms"], 2)
-                    if base["median_ms"] else None,
-                    "ratio_p99": round(during["p99_ms"] / base["p99_ms"], 2)
-                    if base["p99_ms"] else None,
-                }
-            results["loop_lag"] = {"idle": summary(idle_lag), "refreshing": summary(busy_lag)}
-            results["full_gc"] = {"idle": summary(idle_gc), "refreshing": summary(busy_gc)}
-            if tracer is not None:
-                results["slow_callbacks"] = tracer.report()[:25]
+        for n in range(args.repeat):
+            # A fresh copy each time: every feed is new to it, so all are fetched,
+            # parsed and stored, as in the first run.
+            work = Path(tmp) / f"run-{n}"
+            shutil.copytree(base, work)
+            runs.append(await run_once(args, work / "config.toml", work / "toaster.db",
+                                       tracer if n == 0 else None))
+            shutil.rmtree(work)
     results["loadavg_after"] = [round(x, 2) for x in os.getloadavg()]
+    results["launch_to_rows_ms"] = statistics.median(r["launch_to_rows_ms"] for r in runs)
+    results["rows_loaded_at_launch"] = runs[0]["rows_loaded_at_launch"]
+    results["refresh_s"] = [r["refresh_s"] for r in runs]
+    results["refresh"] = [r["refresh"] for r in runs]
+    for key in (*KEYS, "body"):
+        idle = [x for r in runs for x in r["idle"][key]]
+        busy = [x for r in runs for x in r["busy"][key]]
+        base_s, during = summary(idle), summary(busy)
+        results[f"latency_{key}"] = {
+            "idle": base_s, "refreshing": during,
+            "ratio_median": round(during["median_ms"] / base_s["median_ms"], 2)
+            if base_s["median_ms"] else None,
+            "ratio_p99": round(during["p99_ms"] / base_s["p99_ms"], 2)
+            if base_s["p99_ms"] else None,
+            "per_run": [{"idle": summary(r["idle"][key]), "refreshing": summary(r["busy"][key])}
+                        for r in runs],
+        }
+    results["loop_lag"] = {
+        "idle": summary([x for r in runs for x in r["idle_lag"]]),
+        "refreshing": summary([x for r in runs for x in r["busy_lag"]])}
+    results["full_gc"] = {
+        "idle": summary([x for r in runs for x in r["idle_gc"]]),
+        "refreshing": summary([x for r in runs for x in r["busy_gc"]])}
+    if tracer is not None:
+        results["slow_callbacks"] = tracer.report()[:25]
     return results
 
 
@@ -522,10 +551,12 @@ def print_results(results: dict[str, Any]) -> None:
           f"after {results['loadavg_after'][0]} on {results['cpus']} CPUs")
     print(f"(a) launch -> list filled: {results['launch_to_rows_ms']} ms "
           f"({results['rows_loaded_at_launch']} rows loaded, the rest paged on demand)")
-    r = results["refresh"]
+    runs = results["refresh"]
+    done = "; ".join(f"{s} s: {r['feeds_done']} feeds, {r['new_articles']:,} new, "
+                     f"{r['failed']} failed" for s, r in zip(results["refresh_s"], runs,
+                                                             strict=True))
     print(f"(b) key -> screen update, idle (baseline) and while refreshing {results['feeds']} "
-          f"feeds ({results['refresh_s']} s: {r['feeds_done']} feeds done, "
-          f"{r['new_articles']:,} new articles, {r['failed']} failed):")
+          f"feeds, {results['repeat']} run(s) pooled ({done}):")
     print(f"    {'':<12} {'idle median':>11} {'p99':>8}   {'refreshing median':>17} "
           f"{'p99':>8} {'max':>8}   {'ratio median':>12} {'p99':>6}")
     for key in (*KEYS, "body"):
@@ -535,6 +566,13 @@ def print_results(results: dict[str, Any]) -> None:
         print(f"    {name:<12} {base['median_ms']:>8} ms {base['p99_ms']:>5} ms   "
               f"{during['median_ms']:>14} ms {during['p99_ms']:>5} ms {during['max_ms']:>5} ms"
               f"   {s['ratio_median']!s:>11}x {s['ratio_p99']!s:>5}x   (n={during['n']})")
+    if results["repeat"] > 1:
+        print("    per run, refreshing median / p99 (ms):")
+        for key in (*KEYS, "body"):
+            name = "enter (body)" if key == "body" else key
+            cells = "  ".join(f"{r['refreshing']['median_ms']:>6} /{r['refreshing']['p99_ms']:>7}"
+                              for r in results[f"latency_{key}"]["per_run"])
+            print(f"    {name:<12} {cells}")
     lag = results["loop_lag"]
     print(f"(c) event-loop lag (5 ms heartbeat): idle median {lag['idle']['median_ms']} ms, "
           f"p99 {lag['idle']['p99_ms']} ms; refreshing median {lag['refreshing']['median_ms']}"
@@ -546,7 +584,7 @@ def print_results(results: dict[str, Any]) -> None:
     slow = results.get("slow_callbacks", [])
     if slow:
         print("    loop callbacks slower than the --trace-slow threshold while refreshing "
-              "(ms: wall = CPU + waiting for a core + waiting for the GIL):")
+              "(first run; ms: wall = CPU + waiting for a core + waiting for the GIL):")
     for row in slow:
         print(f"    {row['total_ms']:>8} = {row['cpu_ms']:>7} + {row['core_wait_ms']:>7} + "
               f"{row['gil_wait_ms']:>7} in {row['n']:>4} (max {row['max_ms']:>6})  "
@@ -562,6 +600,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="loopback addresses the feeds are spread over (1: 127.0.0.1)")
     parser.add_argument("--server-nice", type=int, default=10,
                         help="niceness of the feed server process (0: compete with the app)")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="runs (each a fresh app on a fresh copy of the cache), pooled")
     parser.add_argument("--rounds", type=int, default=40,
                         help="rounds of j j k j Enter to time, idle and while refreshing")
     parser.add_argument("--gap", type=float, default=0.01,

@@ -12,6 +12,8 @@ import json
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
+from toaster_tui.extract import defang_html
+
 __all__ = ["FEED_LINK_TYPES", "find_feed_links", "looks_like_feed"]
 
 FEED_LINK_TYPES = frozenset({
@@ -161,7 +163,9 @@ def find_feed_links(html: str, base_url: str) -> list[str]:
     """
     collector = _LinkCollector(base_url)
     try:
-        collector.feed(html)
+        # defang_html: html.parser rescans to the end for every construct it
+        # cannot close (100 KB of "<a<a..." took seconds); this keeps it linear.
+        collector.feed(defang_html(html))
         collector.close()
     except Exception:  # html.parser can still trip on odd markup; keep what was found
         pass

@@ -1,27 +1,32 @@
 """Hostile-input guards that run on a fetched document before any parser sees it.
 
-XML (`guard_xml`):
+XML (`guard_xml`), in order:
 
 1. The bytes are decoded exactly as feedparser would decode them (its own
-   `convert_to_utf8`: HTTP charset, BOM, XML declaration, fallbacks), so what
-   is checked here is what gets parsed, whatever encoding a server claims.
+   `convert_to_utf8`: HTTP charset, BOM, XML declaration, fallbacks, UTF-7 and
+   UTF-16 included), so what is checked here is what gets parsed, whatever
+   encoding a server claims. An HTML page is recognised here and refused.
 2. DTDs are defused. A DOCTYPE's internal subset is rebuilt from scratch,
    keeping only general entities whose value is one character reference
    (`<!ENTITY nbsp "&#160;">`). So no entity can expand to more than one
    character: no billion laughs, no quadratic blow-up, no external entity or
    external DTD (no file is ever read, no URL fetched), no parameter entity.
-3. One expat pass over the result (no DTD, no external anything) bounds the
-   structure: nesting depth, element count, and it cuts the document after
-   MAX_ENTRIES entries (closing what was open, so it stays well-formed).
-4. A document expat rejects gets the usual repairs (stray `&`, HTML named
-   entities, control characters). If it is still malformed it is left to
+3. Raw escape sequences (7- and 8-bit) are dropped whole, payload included,
+   before a parser maps C1 characters to cp1252 and hides their ends; person
+   fields (author, creator, name, email...) are cut to MAX_PERSON characters,
+   as feedparser scans them with a regex quadratic in their length.
+4. One expat pass (no DTD, no external anything) bounds the structure:
+   nesting depth, elements, attributes, references; and it cuts the document
+   after MAX_ENTRIES entries (closing what was open, so it stays well-formed).
+5. A document expat rejects gets the usual repairs (stray `&`, HTML named
+   entities, characters XML forbids). If it is still malformed it is left to
    feedparser's lenient parser only when small: that parser is linear but
    slow and memory-hungry on hostile input.
 
 JSON (`guard_json`): the number of objects and arrays is bounded before
-`json.loads` builds them.
+`json.loads` builds them (deep nesting is json's own RecursionError).
 
-Every failure is a FeedError with a message in plain words.
+Every refusal is a FeedError with a message in plain words.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tui_helpers import Library, make_app, screen_text, settle, wheel
+from tui_helpers import Library, make_app, screen_text, settle, wait_until, wheel
 
 from toaster_tui.app.widgets.article_list import ArticleList
 from toaster_tui.app.widgets.reader import ReaderPane
@@ -55,10 +55,13 @@ async def test_enter_opens_a_rich_article_and_marks_it_read(library: Library) ->
         assert detail is not None and len(detail.quotes) >= 2
         assert f"· {len(detail.quotes)} pulled" in text
         assert "What slow means" in text  # a heading of the body (Markdown)
-        # The row is read now: no unread dot, and the counts dropped.
+        # The row is read now: no unread dot, and the counts dropped (re-queried
+        # once keys pause for COUNTS_AFTER).
         row = app.query_one(ArticleList).rows[1]
         assert row.read
-        assert app.query_one(Sidebar)._counts[("all", None)] == 6
+        sidebar = app.query_one(Sidebar)
+        await wait_until(pilot, lambda: sidebar._counts[("all", None)] == 6, what="the counts")
+        await settle(pilot)
         assert "All Topics · 6 unread" in screen_text(app)
 
 

@@ -204,7 +204,6 @@ async def test_feed_errors_dialog_shows_server_text_literally(hostile_run: Hosti
         assert "[@click=app.quit]Not Found[/]" in shown
 
 
-@pytest.mark.xfail(reason=MARKUP_BUG, strict=False, raises=(AssertionError, Exception))
 async def test_feed_text_that_looks_like_markup_shows_literally(hostile_run: HostileRun,
                                                                tmp_path: Path) -> None:
     """Titles like "[@click=app.quit]Click me[/]" come from the feed: shown as

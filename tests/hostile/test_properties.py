@@ -274,3 +274,14 @@ def test_huge_person_fields_parse_quickly(fast_path: bool, monkeypatch: pytest.M
     assert time.perf_counter() - began < 10
     assert len(data.entries) == 1000
     assert all(len(e.author or "") <= feedguard.MAX_PERSON for e in data.entries)
+
+
+def test_feed_discovery_on_a_hostile_page_stays_linear() -> None:
+    """`toaster add URL` parses whatever page URL returns (up to max_bytes)."""
+    from toaster_tui.discover import find_feed_links
+    for unit in ("<a", "<!--", "<a x='", "</a"):
+        page = ('<html><head><link rel="alternate" type="application/rss+xml" href="/f.xml">'
+                + unit * (1_000_000 // len(unit)))
+        began = time.perf_counter()
+        assert find_feed_links(page, "https://h.example/") == ["https://h.example/f.xml"]
+        assert time.perf_counter() - began < 5, unit

@@ -5,23 +5,25 @@ garbage collector tracks (every rendered Strip carries seven small caches,
 some holding the strip itself, so dead strips are cycles only the collector
 frees). A full collection walks all of them: 50-300 ms on a busy 2-core
 machine, during which nothing else in the process runs; left to itself,
-Python starts one every second or two while the screen is busy (a refresh,
-keys pressed), so they landed on key presses and made most of the slow ones.
+Python started one every second or two while the screen was busy (a
+refresh, keys pressed), so they landed on key presses and made most of the
+slow ones (see benchmarks/tui_bench.py: "full garbage collections").
 
-IdleCollector takes full collections off Python's schedule (the young
-generations stay automatic: they take well under a millisecond) and runs
-them itself, from the app's timer:
+IdleCollector changes three things while the app runs:
 
-- after each collection, what survived is frozen (gc.freeze), so the next
-  one walks only what was made since: tens of milliseconds, not hundreds;
-- one runs once input has paused for IDLE_AFTER seconds, if enough was
-  allocated since the last (WORTH_IT); while keys keep coming, only after
-  FORCE_AFTER middle-generation collections, so a busy spell gets a short
-  pause every few seconds rather than a long one later;
-- frozen objects that die in cycles are only freed by a deep collection,
-  which unfreezes everything first: it runs after DEEP_IDLE seconds without
-  input, at most every DEEP_EVERY seconds (or after DEEP_FORCE seconds
-  without one, busy or not).
+- a young generation of YOUNG objects instead of 700: strips live for a
+  frame or two, and most now die young, in collections of a millisecond or
+  two (the middle generation's take a few), instead of reaching the old
+  generation and making full collections long and frequent;
+- no full collection on Python's schedule: one runs from the app's timer
+  once input has paused for IDLE_AFTER seconds, if there were WORTH_IT
+  middle-generation collections since the last; while keys keep coming,
+  only after FORCE_AFTER of them (a long busy spell);
+- after each, what survived is frozen (gc.freeze), so the next walks only
+  what was made since. Frozen objects that die in cycles are freed by a
+  deep collection, which unfreezes everything first: after DEEP_IDLE
+  seconds without input, at most every DEEP_EVERY seconds (or after
+  DEEP_FORCE seconds without one, busy or not).
 
 The settings are the process's: `uninstall` puts them back (the tests run
 many apps in one process).
@@ -34,14 +36,16 @@ import time
 
 __all__ = ["IdleCollector"]
 
+YOUNG = 10_000
+"""Allocations (less deallocations) between young collections (Python's default: 700)."""
 CHECK_EVERY = 0.25
 """Seconds between looks at whether a collection is due (the app's timer)."""
-IDLE_AFTER = 0.75
+IDLE_AFTER = 0.5
 """Seconds without input after which a collection may run."""
-WORTH_IT = 8
+WORTH_IT = 3
 """Middle-generation collections since the last full one for an idle one to run
-(Python's own threshold for considering one is 10)."""
-FORCE_AFTER = 30
+(each moves up to ~10,000 objects to the old generation)."""
+FORCE_AFTER = 20
 """Middle-generation collections after which one runs even while keys come in."""
 DEEP_IDLE = 5.0
 """Seconds without input after which a deep collection may run."""
@@ -72,7 +76,7 @@ class IdleCollector:
             return
         young, middle, old = gc.get_threshold()
         self._saved = (young, middle, old)
-        gc.set_threshold(young, middle, _NEVER)
+        gc.set_threshold(max(young, YOUNG), middle, _NEVER)
         # What exists now (modules, classes, stylesheets) lives as long as the
         # app: never walked. No collection first: that would be the long pause.
         gc.freeze()

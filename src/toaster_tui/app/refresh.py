@@ -230,9 +230,9 @@ class RefreshRun:
             if not isinstance(exc, Exception | asyncio.CancelledError):
                 raise
         finally:
-            self.finished.set()
             if result is not None:
-                self._post(result)
+                self._post(result)  # before a newer run waiting on `finished` posts
+            self.finished.set()
 
     def _run(self, worker_cancelled: Callable[[], bool]) -> RefreshFinished:
         feed_ids = self.feed_ids

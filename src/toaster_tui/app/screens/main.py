@@ -18,6 +18,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.markup import escape as escape_markup
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static, Tree
@@ -45,6 +46,8 @@ NARROW = 110
 """Terminal width under which the panes make more room for the reader."""
 RELOAD_EVERY = 0.5
 """Seconds between re-queries while a refresh writes new articles."""
+COUNTS_AFTER = 0.3
+"""Seconds after the last write (read, star, ...) that the unread counts are re-queried."""
 
 
 class MainScreen(FeedActions, SearchActions, Screen[None]):
@@ -165,8 +168,9 @@ class MainScreen(FeedActions, SearchActions, Screen[None]):
     def _query_sidebar(self) -> None:
         self.post_message(SidebarLoaded(self.data.sidebar()))
 
-    def schedule_counts(self, delay: float = 0.3) -> None:
-        """Counts change after a write: re-query once things settle."""
+    def schedule_counts(self, delay: float = COUNTS_AFTER) -> None:
+        """Counts change after a write: re-query once things settle (each call
+        starts the wait again, so a burst of keys costs one query)."""
         if self._counts_timer is not None:
             self._counts_timer.stop()
         self._counts_timer = self.set_timer(delay, self.reload_sidebar)
@@ -210,6 +214,8 @@ class MainScreen(FeedActions, SearchActions, Screen[None]):
         else:
             title = self.entry.title + (f" · {unread:,} unread" if unread else "")
             title += " · unread only" if self.unread_only else ""
+        # Border titles are markup: escape the feed's title and the query.
+        title = escape_markup(title)
         if pane.border_title != title:
             pane.border_title = title
         if counts is not None and data is not None:
@@ -318,7 +324,9 @@ class MainScreen(FeedActions, SearchActions, Screen[None]):
         self.post_message(ArticleLoaded(article_id, self.data.detail(article_id)))
         if mark_read:
             self.data.set_read([article_id], True)
-            self.post_message(Deferred(partial(self.schedule_counts, 0.05)))
+            # The row shows it read at once; the counts (a sidebar query and a
+            # repaint of the list pane's title) follow once keys pause.
+            self.post_message(Deferred(self.schedule_counts))
 
     @on(ArticleLoaded)
     async def _article_loaded(self, message: ArticleLoaded) -> None:

@@ -132,16 +132,16 @@ class ReaderPane(VerticalScroll, can_focus=True):
         row = self.row
         self._show_header(row, detail.categories)
         self._section("#summary-section", bool(detail.summary))
-        self.query_one("#reader-summary", Static).update(Text(" ".join(detail.summary)))
+        self._update("#reader-summary", Text(" ".join(detail.summary)))
         self._section("#quotes-section", bool(detail.quotes))
         quotes = detail.quotes[:MAX_QUOTES]
-        self.query_one("#quotes-title", Label).update(
-            Text.assemble("Key quotes", (f"  · {len(quotes)} pulled", "dim")))
+        self._update("#quotes-title", Text.assemble("Key quotes",
+                                                    (f"  · {len(quotes)} pulled", "dim")))
         for index, widget in enumerate(self.query(".quote").results(Static)):
             widget.display = index < len(quotes)
-            widget.update(Text(f"“{quotes[index]}”") if index < len(quotes) else "")
+            _update(widget, Text(f"“{quotes[index]}”") if index < len(quotes) else Text())
         self._section("#snippet-section", bool(detail.snippet))
-        self.query_one("#reader-snippet", Static).update(Text(detail.snippet))
+        self._update("#reader-snippet", Text(detail.snippet))
         related = self.query_one(RelatedList)
         related.set_options(self._related_option(r) for r in detail.related)
         related.highlighted = 0 if detail.related else None
@@ -170,14 +170,17 @@ class ReaderPane(VerticalScroll, can_focus=True):
     def _section(self, selector: str, visible: bool) -> None:
         self.query_one(selector).display = visible
 
+    def _update(self, selector: str, content: Text) -> None:
+        _update(self.query_one(selector, Static), content)
+
     def _show_header(self, row: ArticleRow, categories: tuple[str, ...]) -> None:
-        self.query_one("#reader-title", Static).update(Text(row.title or "(untitled)"))
-        self.query_one("#reader-byline", Static).update(Text(byline(row)))
+        self._update("#reader-title", Text(row.title or "(untitled)"))
+        self._update("#reader-byline", Text(byline(row)))
         age = relative_age(row.published or row.when, self._now())
         meta = Text(f"{age} · {row.read_minutes} min read · {row.language}")
         if row.starred:
             meta.append("  ★ starred", self.get_component_rich_style("reader--star"))
-        self.query_one("#reader-meta", Static).update(meta)
+        self._update("#reader-meta", meta)
         tags = Text()
         tag_style = self.get_component_rich_style("reader--tag")
         for category in categories:
@@ -185,7 +188,7 @@ class ReaderPane(VerticalScroll, can_focus=True):
             tags.append(f" {category} ".replace(" ", "\u00a0"), tag_style)
             tags.append(" ")
         self._section("#reader-tags", bool(categories))
-        self.query_one("#reader-tags", Static).update(tags)
+        self._update("#reader-tags", tags)
 
     def _related_option(self, row: ArticleRow) -> Option:
         age = relative_age(row.published or row.when, self._now())
@@ -212,3 +215,10 @@ class ReaderPane(VerticalScroll, can_focus=True):
             return False
         self.scroll_page_down(animate=False)
         return True
+
+
+def _update(widget: Static, content: Text) -> None:
+    """Set a Static's text unless it already shows exactly that: every update
+    lays the whole reader out again (the header is set twice per article)."""
+    if widget.content != content:
+        widget.update(content)

@@ -128,11 +128,13 @@ class Sidebar(Tree[SidebarEntry]):
         self._by_key = {ALL.key: self.root.add_leaf("All Topics", ALL)}
         for topic in order:
             entry = SidebarEntry("topic", topic, topic)
-            node = self._by_key[entry.key] = self.root.add(topic, entry,
+            # Text, not str: Tree parses a str label as markup, and titles
+            # and topics can come from a stranger's feed or OPML file.
+            node = self._by_key[entry.key] = self.root.add(Text(topic), entry,
                                                           expand=entry.key in expanded)
             for feed in by_topic[topic]:
                 leaf = SidebarEntry("feed", feed_title(feed), topic, feed)
-                self._by_key[leaf.key] = node.add_leaf(leaf.title, leaf)
+                self._by_key[leaf.key] = node.add_leaf(Text(leaf.title), leaf)
         self._by_key[STARRED.key] = self.root.add_leaf("Starred", STARRED)
         self._looks = {key: (n.data.title, self._counts.get(key, 0), n.data.error)
                        for key, n in self._by_key.items() if n.data is not None}
