@@ -143,9 +143,14 @@ async def test_selection_and_reader_stay_put_when_new_articles_arrive(
         await settle(pilot)
         await pilot.press("R")
         await refreshed(pilot, app, 0)
+        articles = app.query_one(ArticleList)
+        # The list re-queries after the refresh; on a busy machine that can
+        # land after refreshed() returns, so wait for the listing itself.
+        await wait_until(pilot, lambda: len(articles.rows) > 1
+                         and articles.rows[1].title == "Moss grows on the north side",
+                         what="the refreshed listing")
         await pilot.press("j", "enter")  # "Moss grows on the north side"
         await settle(pilot)
-        articles = app.query_one(ArticleList)
         chosen = articles.current
         assert chosen is not None and chosen.title == "Moss grows on the north side"
         feed_server.put("tech.xml", rss("Tech Daily", [
