@@ -2,6 +2,8 @@
 
     python benchmarks/tui_bench.py                  # 100,000 articles, 500 feeds
     python benchmarks/tui_bench.py --feeds 300      # the same with 300 feeds
+    python benchmarks/tui_bench.py --repeat 3       # 3 fresh runs, samples pooled
+    python benchmarks/tui_bench.py --long-bodies    # Enter opens 1.5-3 KB articles
     python benchmarks/tui_bench.py --quick          # 10,000 articles, 60 feeds
     python benchmarks/tui_bench.py --trace-slow 10  # also list loop callbacks > 10 ms
 
@@ -14,15 +16,19 @@
     of every feed runs against a loopback HTTP server, and the ratio of the
     two is printed, so a noisy machine shows up in both figures alike;
 (c) loop lag: how late a 5 ms heartbeat on the app's event loop wakes, idle
-    and while refreshing: the loop's own responsiveness, whatever the keys.
+    and while refreshing: the loop's own responsiveness, whatever the keys;
+    and the full garbage collections (each stops the whole process).
 
 Keys are injected through the driver like real input, and "repainted" is the
 first compositor update the app hands to its display after the effect, so
 the figures include waiting for a busy event loop. The feed server runs in a
 child process (this script with --serve), so its work never competes with
 the app for this process's GIL: the figures measure the app, not the server.
-Textual paints at most TEXTUAL_FPS (60) times a second, so ~17 ms is the
-floor of any key's latency.
+Textual paints at most TEXTUAL_FPS (60) times a second, and each key here is
+sent right after the previous one's repaint, so ~17 ms is the floor of these
+figures. On a shared machine compare a run's refreshing figures with its own
+idle ones (and pool a few runs with --repeat): the p99 of one run is its
+second-worst press or so.
 """
 
 from __future__ import annotations
@@ -36,6 +42,7 @@ import http.server
 import json
 import os
 import random
+import re
 import shutil
 import statistics
 import subprocess
@@ -74,8 +81,32 @@ def _text(rng: random.Random, words: int) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(words))
 
 
+def long_body(rng: random.Random) -> str:
+    """An article body of 1.5-3 KB as feeds carry them: paragraphs with links and
+    emphasis, a heading, a list, a quote (the reader lays out a block for each)."""
+    parts = []
+    for block in range(rng.randint(6, 9)):
+        roll = rng.random()
+        if block and roll < 0.15:
+            parts.append(f"<h2>{_text(rng, 4).capitalize()}</h2>")
+        elif block and roll < 0.3:
+            parts.append("<ul>" + "".join(f"<li>{_text(rng, 8)}</li>" for _ in range(3))
+                         + "</ul>")
+        elif block and roll < 0.4:
+            parts.append(f"<blockquote><p>{_text(rng, 25).capitalize()}.</p></blockquote>")
+        else:
+            parts.append(f"<p>{_text(rng, 20).capitalize()} <a href=\"https://example.test/"
+                         f"x/{rng.randrange(10**6)}\">{_text(rng, 2)}</a> {_text(rng, 25)} "
+                         f"<em>{_text(rng, 3)}</em> {_text(rng, 15)}.</p>")
+    return "".join(parts)
+
+
+LONG_BODIES = 2_000
+"""With --long-bodies, the newest this many articles (the ones the keys open) get one."""
+
+
 def build_library(directory: Path, articles: int, feeds: int,
-                  url_of: Callable[[int], str]) -> tuple[Path, Path]:
+                  url_of: Callable[[int], str], long_bodies: bool = False) -> tuple[Path, Path]:
     """config.toml with `feeds` feeds and a cache with `articles` articles (executemany)."""
     directory.mkdir(parents=True, exist_ok=True)
     config_path, db_path = directory / "config.toml", directory / "toaster.db"
@@ -96,8 +127,12 @@ def build_library(directory: Path, articles: int, feeds: int,
         feed_id = ids[n % len(ids)]
         when = BASE_TIME - n * 60 - rng.randrange(60)
         title = _text(rng, 6).capitalize()
-        text = _text(rng, 60)
-        html = f"<p>{text}</p>"
+        if long_bodies and n < LONG_BODIES:
+            html = long_body(rng)
+            text = re.sub(r"<[^>]+>", " ", html)
+        else:
+            text = _text(rng, 60)
+            html = f"<p>{text}</p>"
         batch.append((feed_id, f"gen-{n}", title, f"https://example.test/a/{n}", "A. Writer",
                       when, None, when, when, html, html, text, text[:200], "[]", "en", 1,
                       hashlib.blake2b(str(n).encode(), digest_size=8).hexdigest(),
@@ -497,6 +532,7 @@ async def run_once(args: argparse.Namespace, config_path: Path, db_path: Path,
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     results: dict[str, Any] = {"articles": args.articles, "feeds": args.feeds,
                                "hosts": args.hosts, "cpus": os.cpu_count(),
+                               "long_bodies": args.long_bodies,
                                "repeat": args.repeat,
                                "loadavg_before": [round(x, 2) for x in os.getloadavg()]}
     tracer = SlowCallbacks(args.trace_slow / 1000) if args.trace_slow else None
@@ -505,7 +541,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             tempfile.TemporaryDirectory(prefix="toaster-bench-") as tmp:
         started = time.perf_counter()
         base = Path(tmp) / "base"
-        build_library(base, args.articles, args.feeds, url_of)
+        build_library(base, args.articles, args.feeds, url_of, args.long_bodies)
         results["build_db_s"] = round(time.perf_counter() - started, 2)
         for n in range(args.repeat):
             # A fresh copy each time: every feed is new to it, so all are fetched,
@@ -545,7 +581,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def print_results(results: dict[str, Any]) -> None:
-    print(f"cache: {results['articles']:,} articles, {results['feeds']} feeds on "
+    bodies = "1.5-3 KB bodies" if results["long_bodies"] else "one-paragraph bodies"
+    print(f"cache: {results['articles']:,} articles ({bodies}), {results['feeds']} feeds on "
           f"{results['hosts']} host(s) (built in {results['build_db_s']} s); "
           f"load average before {results['loadavg_before'][0]}, "
           f"after {results['loadavg_after'][0]} on {results['cpus']} CPUs")
@@ -602,6 +639,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="niceness of the feed server process (0: compete with the app)")
     parser.add_argument("--repeat", type=int, default=1,
                         help="runs (each a fresh app on a fresh copy of the cache), pooled")
+    parser.add_argument("--long-bodies", action="store_true",
+                        help=f"1.5-3 KB article bodies (headings, lists, quotes) for the "
+                             f"newest {LONG_BODIES:,} articles instead of one paragraph")
     parser.add_argument("--rounds", type=int, default=40,
                         help="rounds of j j k j Enter to time, idle and while refreshing")
     parser.add_argument("--gap", type=float, default=0.01,

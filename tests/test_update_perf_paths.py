@@ -205,13 +205,13 @@ def test_a_body_larger_than_the_pipe_goes_through(tmp_path: Path, farm_server: o
     asyncio.run(go())
 
 
-def test_workers_run_nicer_than_their_parent(tmp_path: Path, farm_server: object) -> None:
+def test_workers_under_a_ui_run_nicer_than_it(tmp_path: Path, farm_server: object) -> None:
     db, ids = _db(tmp_path, farm_server.urls())  # type: ignore[attr-defined]
 
     async def go() -> int:
         writer = ThreadPoolExecutor(1, initializer=update._init_worker,
                                     initargs=(str(db), __import__("threading").Lock()))
-        pool = _Pool(db, writer, processes=True)
+        pool = _Pool(db, writer, processes=True, nice=update.WORKER_NICE)
         try:
             await pool.run(30, *_job(farm_server, 0, ids[0]))
             pid = pool._procs[0].process.pid

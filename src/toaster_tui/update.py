@@ -26,6 +26,7 @@ import os
 import pickle
 import signal
 import struct
+import sys
 import threading
 import time
 from collections import deque
@@ -51,11 +52,14 @@ BACKOFF_MAX = 24 * 3600
 MAX_WORKERS = 4
 """Parse processes at most (fewer on fewer cores): SQLite takes one writer at a time."""
 WORKER_NICE = 5
-"""Worker processes run this much nicer than the app or CLI that started them."""
+"""How much nicer worker processes run when a UI (the Textual app) shares the
+machine with them: keys first. A headless refresh (the CLI, cron) runs them at
+its own priority, so other programs do not slow it down more than they must."""
 BACKLOG_BYTES = 16 * 1024 * 1024
 """Fetched bodies waiting for a parser beyond which no new fetch starts."""
-PIPELINE = 2
-"""Feeds a worker may hold at once: one waiting to be written, one being parsed."""
+PIPELINE = 4
+"""Feeds a worker may hold at once: while another worker writes (or is preempted
+while writing), it goes on parsing the next ones instead of waiting."""
 POOL_RESTARTS = 3
 """Worker processes a refresh replaces (died or overran), per worker."""
 
@@ -380,12 +384,12 @@ def _frame(data: bytes) -> bytes:
     return struct.pack("!i", len(data)) + data
 
 
-def _worker_main(jobs: Any, answers: Any, db_path: str, lock: Any) -> None:
+def _worker_main(jobs: Any, answers: Any, db_path: str, lock: Any, nice: int) -> None:
     """A worker process: parse and store jobs from the pipe until it closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
-    with contextlib.suppress(OSError):
-        # Parsing is background work: a UI sharing the cores comes first.
-        os.nice(WORKER_NICE)
+    if nice:
+        with contextlib.suppress(OSError):
+            os.nice(nice)
     _init_worker(db_path, lock)
     # Parsed feeds waiting for their turn to be written, in the order received.
     ready: deque[tuple[tuple[Any, ...], FeedData | _Done]] = deque()
@@ -438,10 +442,13 @@ class _Pool:
     killed and replaced.
     """
 
-    def __init__(self, db_path: Path, writer: ThreadPoolExecutor, processes: bool) -> None:
+    def __init__(self, db_path: Path, writer: ThreadPoolExecutor, processes: bool,
+                 nice: int | None = None) -> None:
         self.db_path = db_path
         self.writer = writer
         self.processes = processes
+        # None: nicer workers only under the app (it imports Textual; the CLI never does).
+        self.nice = (WORKER_NICE if "textual.app" in sys.modules else 0) if nice is None else nice
         self.size = max(1, min(os.cpu_count() or 1, MAX_WORKERS)) if processes else 1
         self._lock: Any = None
         self._starting: asyncio.Future[None] | None = None
@@ -494,7 +501,7 @@ class _Pool:
         jobs_r, jobs_w = _MP.Pipe(duplex=False)
         answers_r, answers_w = _MP.Pipe(duplex=False)
         process = _MP.Process(target=_worker_main,
-                              args=(jobs_r, answers_w, str(self.db_path), self._lock),
+                              args=(jobs_r, answers_w, str(self.db_path), self._lock, self.nice),
                               name="toaster-parse", daemon=True)
         process.start()
         jobs_r.close()

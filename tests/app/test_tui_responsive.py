@@ -162,6 +162,26 @@ async def test_quitting_stops_a_running_refresh_promptly(library: Library) -> No
     assert refresher.cancelled
 
 
+async def test_cancelling_the_worker_stops_the_refresh(library: Library) -> None:
+    BlockingRefresher.instances.clear()
+    app = make_app(library, refresher=SleepingRefresher)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.start_refresh(None)
+        refresher = await started_refresher(pilot)
+        run = app._last_run
+        assert run is not None
+        app.workers.cancel_group(app, "refresh")  # what a newer exclusive one does
+        await wait_until(pilot, lambda: not app.refreshing, timeout=5,
+                         what="the refresh to stop")
+        assert run.finished.is_set() and refresher.cancelled
+        assert "Refresh cancelled" in app.query_one(StatusBar).refresh_text
+        # And the next one runs as usual.
+        app.start_refresh(None)
+        await wait_until(pilot, lambda: len(BlockingRefresher.instances) == 2,
+                         what="a second refresh")
+
+
 async def test_quitting_stops_a_real_refresh_waiting_for_a_slow_server(
         tmp_path: Path, feed_server: StaticServer) -> None:
     from tui_helpers import rss, write_library
@@ -280,3 +300,33 @@ async def test_the_app_installs_the_collector_and_puts_gc_back(library: Library)
         assert gc.get_threshold()[2] > 1_000_000
     assert gc.get_threshold() == before
     assert gc.get_freeze_count() == 0
+
+
+async def test_re_queries_of_the_list_never_pile_up(library: Library) -> None:
+    app = make_app(library)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        articles = app.query_one(ArticleList)
+        data = articles._data
+        original = data.window
+        calls: list[float] = []
+
+        def slow_window(*args: Any, **kwargs: Any) -> Any:
+            calls.append(time.perf_counter())
+            time.sleep(0.3)  # a cache busy with a refresh's writes
+            return original(*args, **kwargs)
+
+        data.window = slow_window  # type: ignore[method-assign]
+        for _ in range(5):  # a refresh asks every RELOAD_EVERY seconds
+            articles.reload()
+        await settle(pilot)
+        assert len(calls) == 2  # the one running, then one for all asked meanwhile
+        # A re-query still running when another listing is shown: the new
+        # listing's own re-query waits for it, then runs (nothing is left pending).
+        calls.clear()
+        articles.reload()
+        await pilot.press("u")  # unread only: a new listing
+        await wait_until(pilot, lambda: not articles._loading, what="the new listing")
+        articles.reload()
+        await settle(pilot)
+        assert len(calls) == 2 and not articles.waiting

@@ -286,6 +286,9 @@ class ToasterApp(App[int]):
             self.notify("No feeds to refresh.", timeout=2)
             return
         self.refresh_count += 1
+        if message.cancelled:
+            self.main.refresh_cancelled()
+            return
         if message.report is not None:
             self.last_report = message.report
         self.main.refresh_finished(message.report, message.error)

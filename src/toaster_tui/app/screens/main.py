@@ -92,6 +92,8 @@ class MainScreen(FeedActions, SearchActions, Screen[None]):
         self.unread_only = False
         self.search: str | None = None
         self._counts_timer: Timer | None = None
+        self._sidebar_running = False
+        self._sidebar_again = False
         self._reload_timer: Timer | None = None
         self._last_reload = 0.0
         self._select_feed: int | None = None
@@ -163,10 +165,25 @@ class MainScreen(FeedActions, SearchActions, Screen[None]):
     def reload_sidebar(self) -> None:
         if self.closing:
             return
+        if self._sidebar_running:
+            self._sidebar_again = True  # one query at a time, however often asked
+            return
+        self._sidebar_running = True
         self.run_worker(self._query_sidebar, thread=True, group="sidebar", exit_on_error=False)
 
     def _query_sidebar(self) -> None:
-        self.post_message(SidebarLoaded(self.data.sidebar()))
+        try:
+            data = self.data.sidebar()
+        except BaseException:
+            self.post_message(Deferred(self._sidebar_done))
+            raise
+        self.post_message(SidebarLoaded(data))
+
+    def _sidebar_done(self) -> None:
+        self._sidebar_running = False
+        if self._sidebar_again:
+            self._sidebar_again = False
+            self.reload_sidebar()
 
     def schedule_counts(self, delay: float = COUNTS_AFTER) -> None:
         """Counts change after a write: re-query once things settle (each call
@@ -185,6 +202,7 @@ class MainScreen(FeedActions, SearchActions, Screen[None]):
     def _sidebar_loaded(self, message: SidebarLoaded) -> None:
         if self.closing:
             return
+        self._sidebar_done()
         self.sidebar_data = message.data
         self.sidebar.set_data(self.config or Config(path=self.toaster.config_path), message.data)
         if self._select_feed is not None and self.sidebar.select_key(("feed", self._select_feed)):
@@ -469,6 +487,12 @@ class MainScreen(FeedActions, SearchActions, Screen[None]):
         self._last_reload = time.monotonic()
         self.reload_sidebar()
         self.articles.reload()
+
+    def refresh_cancelled(self) -> None:
+        if self.closing:
+            return
+        self._reload_now()  # what it stored before it stopped
+        self.status.finish_refresh("Refresh cancelled ")
 
     def refresh_finished(self, report: RefreshReport | None, error: str | None) -> None:
         if self.closing:

@@ -119,6 +119,8 @@ class ArticleList(ScrollView, can_focus=True):
         self._loading_more = False
         self._has_more = False
         self._reload_pending = False
+        self._reloading = False
+        """A re-query is running: the next one waits for it (`_reload_pending`)."""
         self._pending_moves = 0
         self._empty_text = "Loading…"
         # Painted rows by (row, cursor, hover, focus, width, minute): a row that
@@ -171,11 +173,14 @@ class ArticleList(ScrollView, can_focus=True):
         """Re-query what is loaded, keeping the selection and its place on screen."""
         if self.filter is None:
             return
-        if self._loading:
-            self._reload_pending = True  # after the first page lands
+        if self._loading or self._reloading:
+            # After the first page (or the re-query under way) lands: re-queries
+            # never pile up, however slow the cache is under a refresh's writes.
+            self._reload_pending = True
             return
         if len(self._rows) > RELOAD_MAX:
             return  # deep in a long listing: keep these rows, don't re-read thousands
+        self._reloading = True
         tail = self._rows[-1] if self._rows else None
         work = partial(self._query_window, self._generation, self.filter, tail)
         self.run_worker(work, thread=True, group="article-pages", exit_on_error=False)
@@ -214,7 +219,7 @@ class ArticleList(ScrollView, can_focus=True):
         if event.worker.group != "article-pages" or event.state != WorkerState.ERROR:
             return
         event.stop()
-        self._loading = self._loading_more = self._reload_pending = False
+        self._loading = self._loading_more = self._reload_pending = self._reloading = False
         self._empty_text = f"Could not read the cache: {event.worker.error}"
         self.notify(self._empty_text, severity="error", timeout=8)
         self.refresh()
@@ -229,6 +234,13 @@ class ArticleList(ScrollView, can_focus=True):
         message.stop()
         if self.app._closing:
             return
+        if message.mode == "reload":
+            self._reloading = False
+            if (message.generation != self._generation and self._reload_pending
+                    and not self._loading):
+                # An older listing's re-query held up one for this listing.
+                self._reload_pending = False
+                self.reload()
         if message.generation != self._generation:
             return  # an older listing's page
         if message.mode == "append":
@@ -248,6 +260,9 @@ class ArticleList(ScrollView, can_focus=True):
                 self.reload()
         else:
             self._apply_reload(message.rows, message.has_more)
+            if self._reload_pending:
+                self._reload_pending = False
+                self.reload()  # asked for while this one ran
         if message.open_id is not None and message.open_id in self._index:
             self.select_id(message.open_id)
             self.post_message(self.OpenRequested(self._rows[self._index[message.open_id]]))
