@@ -62,6 +62,7 @@ from toaster_tui.app.app import ToasterApp
 from toaster_tui.app.widgets.article_list import ArticleList
 from toaster_tui.app.widgets.reader import ReaderPane
 from toaster_tui.config import parse_config
+from toaster_tui.schema import index_articles_after
 from toaster_tui.store import Store, connect
 
 TOPICS = ("Technology", "Design", "Programming", "Science", "News", "Gaming", "Business",
@@ -141,6 +142,7 @@ def build_library(directory: Path, articles: int, feeds: int,
             _insert(db, batch)
             batch.clear()
     _insert(db, batch)
+    index_articles_after(db, 0)  # one pass over all of them: searchable like the store's
     db.execute("COMMIT")
     db.execute("PRAGMA optimize")
     db.close()

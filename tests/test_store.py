@@ -40,6 +40,38 @@ def test_new_database_is_wal_with_schema_version(tmp_path: Path) -> None:
     assert queries.count_articles(again.db) == 5
 
 
+def test_a_version_1_cache_upgrades_and_stays_searchable(tmp_path: Path) -> None:
+    """Version 1 indexed rows by trigger; version 2 indexes each feed's new rows
+    in one statement. Old and new articles are both found, the index checks out."""
+    from toaster_tui import schema
+
+    path = tmp_path / "v1.db"
+    db = sqlite3.connect(path)
+    db.executescript(f"BEGIN; {schema.MIGRATIONS[0]} PRAGMA user_version = 1; COMMIT;")
+    db.execute("INSERT INTO feeds (url, topic) VALUES ('https://a.example/feed', 'Science')")
+    db.execute("""INSERT INTO articles (feed_id, key, title, first_seen, sort_time,
+                      content_html, summary_html, text, snippet, language, read_minutes,
+                      content_hash)
+                  VALUES (1, 'old', 'Kept from before', 1, 1, '', '', 'walrus tusks', '',
+                          'en', 1, 'h')""")
+    db.commit()
+    db.close()
+    store = Store(path)
+    assert store.db.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION
+    ids = store.sync_feeds([FeedSpec("https://a.example/feed", "Science")])
+    data = parse_feed(rss2(make_items("a", 3)), "https://a.example/feed")
+    store.save_feed(ids["https://a.example/feed"], data, status=200, etag=None,
+                    last_modified=None, fetch_url=None)
+
+    def titles(word: str) -> list[str]:
+        return [r.title for r in queries.list_articles(
+            store.db, queries.ArticleFilter(search=word))]
+
+    assert titles("walrus") == ["Kept from before"]
+    assert sorted(titles("story")) == sorted(e.title for e in data.entries)
+    store.db.execute("INSERT INTO articles_fts (articles_fts) VALUES ('integrity-check')")
+
+
 def test_newer_schema_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "future.db"
     with sqlite3.connect(path) as db:

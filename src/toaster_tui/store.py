@@ -21,7 +21,7 @@ from pathlib import Path
 
 from toaster_tui.errors import StorageError
 from toaster_tui.models import EntryData, FeedData, FeedSpec
-from toaster_tui.schema import migrate
+from toaster_tui.schema import index_articles_after, last_article_id, migrate
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 30_000
@@ -237,6 +237,7 @@ class Store:
                 else:
                     updates.append((*values, published, updated, feed_id, entry.key))
             if inserts:
+                indexed_upto = last_article_id(self.db)
                 self.db.executemany(
                     """INSERT INTO articles (feed_id, key, title, url, author, published,
                            updated, content_html, summary_html, text, snippet, categories,
@@ -244,6 +245,7 @@ class Store:
                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                     inserts,
                 )
+                index_articles_after(self.db, indexed_upto)
             if updates:
                 # Read and starred are not in the SET list: an update keeps them.
                 self.db.executemany(

@@ -23,6 +23,7 @@ from textual.pilot import Pilot
 from toaster_tui.app.app import ToasterApp
 from toaster_tui.config import parse_config
 from toaster_tui.parse import parse_feed
+from toaster_tui.schema import index_articles_after, last_article_id
 from toaster_tui.store import Store, connect
 
 FIXED_NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -224,9 +225,11 @@ def add_generated_articles(lib: Library, count: int, feed_url: str = QUIET) -> N
         for n in range(count)
     ]
     db.execute("BEGIN IMMEDIATE")
+    indexed_upto = last_article_id(db)
     db.executemany(
         """INSERT INTO articles (feed_id, key, title, url, published, first_seen, sort_time,
                content_html, summary_html, text, snippet, categories, language, read_minutes,
                content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", rows)
+    index_articles_after(db, indexed_upto)  # searchable, as the store's writes are
     db.execute("COMMIT")
     db.close()
