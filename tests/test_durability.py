@@ -22,8 +22,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from feedsamples import make_items, rss2
 from feedserver import FeedServer
 from toaster_tui.app.app import ToasterApp
@@ -266,8 +264,6 @@ async def test_tui_open_while_cron_refreshes(tmp_path: Path, server: FeedServer)
     assert starred and all(stars[i] == 1 for i in starred), "a star was lost"
 
 
-@pytest.mark.xfail(strict=False, reason="app gap: the TUI does not notice rows written by "
-                   "another process (cron) until the user moves or refreshes")
 async def test_tui_picks_up_a_cron_refresh_by_itself(tmp_path: Path, server: FeedServer) -> None:
     config, db = tmp_path / "config.toml", tmp_path / "toaster.db"
     write_config(config, serve_revision(server, 0, feeds=2))
@@ -277,9 +273,18 @@ async def test_tui_picks_up_a_cron_refresh_by_itself(tmp_path: Path, server: Fee
     async with app.run_test(size=(140, 44)) as pilot:
         main = app.main
         await _wait(pilot, lambda: len(main.articles.rows) >= 100, "the articles")
+        await _wait(pilot, lambda: main.sidebar_data is not None, "the unread counts")
+        assert main.sidebar_data is not None
+        unread = main.sidebar_data.counts.total
+        selected = main.articles.current
+        assert selected is not None
         serve_revision(server, 1, feeds=2)
         done = await asyncio.to_thread(subprocess.run, [*TOASTER, "refresh", "--config",
                                        str(config), "--db", str(db)], capture_output=True)
         assert done.returncode == 0
         await _wait(pilot, lambda: any("(revision 1)" in r.title for r in main.articles.rows),
                     "the new articles, without a key press", timeout=15)
+        await _wait(pilot, lambda: main.sidebar_data is not None
+                    and main.sidebar_data.counts.total > unread, "the unread count to rise")
+        current = main.articles.current
+        assert current is not None and current.id == selected.id, "the selection moved"

@@ -65,7 +65,7 @@ POOL_RESTARTS = 3
 
 # Workers fork from a server that has already imported the parser and store,
 # so each one starts in milliseconds. The app starts the forkserver itself
-# (see app._start_forkserver), after this module is imported.
+# (see app/refresh.py start_forkserver), after this module is imported.
 _MP = multiprocessing.get_context("forkserver")
 _MP.set_forkserver_preload(["toaster_tui.update", "toaster_tui.parse"])
 

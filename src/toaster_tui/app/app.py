@@ -4,8 +4,9 @@ The app keeps the last good Config, re-reads config.toml when its mtime or
 size changes (checked every few seconds and when the terminal regains focus),
 runs refreshes on a thread of their own with an event loop of their own
 (app/refresh.py: the UI loop only hears of them by message, so fetching,
-parsing and writing never hold up a key), opens links in the browser from a
-thread and runs $EDITOR while suspended.
+parsing and writing never hold up a key), re-queries the panes when another
+process (cron's `toaster refresh`) wrote to the cache (app/cache_watch.py),
+opens links in the browser from a thread and runs $EDITOR while suspended.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from textual.binding import Binding, BindingType
 from textual.timer import Timer
 from textual.worker import get_current_worker
 
+from toaster_tui.app.cache_watch import CACHE_POLL_SECONDS, CacheChanged, CacheWatch
 from toaster_tui.app.data import DataSource
 from toaster_tui.app.gc_policy import CHECK_EVERY, IdleCollector
 from toaster_tui.app.messages import ConfigFailed, ConfigLoaded, Stamp
@@ -80,6 +82,7 @@ class ToasterApp(App[int]):
         demo: bool = False,
         refresher: RefresherFactory | None = None,
         config_check_seconds: float = CONFIG_CHECK_SECONDS,
+        cache_poll_seconds: float = CACHE_POLL_SECONDS,
     ) -> None:
         super().__init__()
         self.config_path = config_path
@@ -106,6 +109,7 @@ class ToasterApp(App[int]):
         self._run: RefreshRun | None = None
         """The refresh running now (its thread may still be cleaning up after)."""
         self._last_run: RefreshRun | None = None
+        self._cache_watch = CacheWatch(db_path, self._cache_changed, cache_poll_seconds)
 
     def get_default_screen(self) -> MainScreen:
         # Made here, inside the running app's context: a screen made earlier can
@@ -125,6 +129,7 @@ class ToasterApp(App[int]):
         self.set_interval(self._check_seconds, self.check_config)
         self._gc.install()
         self.set_interval(CHECK_EVERY, self._gc.tick)
+        self._cache_watch.start()
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent):
@@ -138,6 +143,7 @@ class ToasterApp(App[int]):
         if self._last_run is not None:
             self._last_run.cancel()  # its thread ends before the process does
         self._gc.uninstall()
+        self._cache_watch.stop()
         self.data.close()
 
     def action_help(self) -> None:
@@ -292,6 +298,20 @@ class ToasterApp(App[int]):
         if message.report is not None:
             self.last_report = message.report
         self.main.refresh_finished(message.report, message.error)
+
+    # --- writes by other processes ------------------------------------------------------
+
+    def _cache_changed(self) -> None:
+        # Called on the watch thread; the loop may already be closing.
+        with contextlib.suppress(RuntimeError):
+            self.post_message(CacheChanged())
+
+    @on(CacheChanged)
+    def _reload_for_cache(self) -> None:
+        # The app's own refresh re-queries as it goes and once more at its end,
+        # which also covers whatever another process wrote meanwhile.
+        if not self.refreshing and self._main is not None:
+            self.main.cache_changed()
 
     # --- the outside world ------------------------------------------------------------
 

@@ -488,6 +488,11 @@ class MainScreen(FeedActions, SearchActions, Screen[None]):
         self.reload_sidebar()
         self.articles.reload()
 
+    def cache_changed(self) -> None:
+        """Another process wrote to the cache: show it, selection and reader kept."""
+        if self._reload_timer is None:  # one is due anyway
+            self._reload_now()
+
     def refresh_cancelled(self) -> None:
         if self.closing:
             return
