@@ -130,6 +130,9 @@ def test_listing_filters_paging_and_counts(tmp_path: Path) -> None:
     counts = queries.unread_counts(store.db)
     assert counts.by_feed == {feed_id: 18}
     assert counts.by_topic == {"Science": 18}
+    feeds, same = queries.sidebar_counts(store.db)  # what the sidebar reads, in one go
+    assert same == counts and not store.db.in_transaction
+    assert [(f.id, f.article_count, f.unread_count) for f in feeds] == [(feed_id, 30, 18)]
     unread = queries.list_articles(store.db, queries.ArticleFilter(unread_only=True), limit=100)
     assert len(unread) == 18
     assert queries.count_articles(store.db, queries.ArticleFilter(topic="Science")) == 30

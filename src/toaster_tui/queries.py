@@ -6,10 +6,12 @@ that order, so they stay fast at 100,000 articles.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import sqlite3
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -291,13 +293,20 @@ def get_article(db: sqlite3.Connection, article_id: int) -> ArticleRow | None:
     return None if r is None else _row(r)
 
 
-def unread_counts(db: sqlite3.Connection) -> UnreadCounts:
-    """Unread per subscribed feed and topic, plus the total and starred count."""
+def _unread_by_feed(db: sqlite3.Connection) -> dict[int, int]:
+    """Unread articles per feed (a walk of the unread index only)."""
+    return dict(
+        db.execute("SELECT feed_id, count(*) FROM articles WHERE read = 0 GROUP BY feed_id")
+    )
+
+
+def unread_counts(db: sqlite3.Connection, unread: dict[int, int] | None = None) -> UnreadCounts:
+    """Unread per subscribed feed and topic, plus the total and starred count.
+
+    `unread` is `_unread_by_feed`'s answer when the caller has it already."""
     topics = dict(db.execute("SELECT id, topic FROM feeds WHERE subscribed = 1").fetchall())
     by_feed: dict[int, int] = dict.fromkeys(topics, 0)
-    for feed_id, n in db.execute(
-        "SELECT feed_id, count(*) FROM articles WHERE read = 0 GROUP BY feed_id"
-    ):
+    for feed_id, n in (_unread_by_feed(db) if unread is None else unread).items():
         if feed_id in by_feed:
             by_feed[feed_id] = n
     by_topic: Counter[str] = Counter()
@@ -312,12 +321,11 @@ def unread_counts(db: sqlite3.Connection) -> UnreadCounts:
     )
 
 
-def list_feeds(db: sqlite3.Connection) -> list[FeedRow]:
+def list_feeds(db: sqlite3.Connection, unread: dict[int, int] | None = None) -> list[FeedRow]:
     """Subscribed feeds with article and unread counts, in subscription order."""
     totals = dict(db.execute("SELECT feed_id, count(*) FROM articles GROUP BY feed_id"))
-    unread = dict(
-        db.execute("SELECT feed_id, count(*) FROM articles WHERE read = 0 GROUP BY feed_id")
-    )
+    if unread is None:
+        unread = _unread_by_feed(db)
     rows = db.execute(
         """SELECT id, url, topic, coalesce(title_override, title, url), site_url, fetch_url,
                   last_fetched, last_status, last_error, gone
@@ -340,6 +348,27 @@ def list_feeds(db: sqlite3.Connection) -> list[FeedRow]:
         )
         for r in rows
     ]
+
+
+def sidebar_counts(db: sqlite3.Connection) -> tuple[list[FeedRow], UnreadCounts]:
+    """list_feeds and unread_counts in one read transaction, counting unread once
+    (the sidebar asks for both after every refresh)."""
+    with _read_snapshot(db):
+        unread = _unread_by_feed(db)
+        return list_feeds(db, unread), unread_counts(db, unread)
+
+
+@contextlib.contextmanager
+def _read_snapshot(db: sqlite3.Connection) -> Iterator[None]:
+    """One consistent view for several reads (WAL: writers carry on meanwhile)."""
+    if db.in_transaction:
+        yield
+        return
+    db.execute("BEGIN")
+    try:
+        yield
+    finally:
+        db.execute("COMMIT")
 
 
 def _related_query(db: sqlite3.Connection, title: str, text: str) -> str | None:

@@ -93,7 +93,8 @@ class DataSource:
     def sidebar(self) -> SidebarData:
         with self._use() as store:
             db = store.db
-            return SidebarData(tuple(queries.list_feeds(db)), queries.unread_counts(db))
+            feeds, counts = queries.sidebar_counts(db)
+            return SidebarData(tuple(feeds), counts)
 
     def detail(self, article_id: int) -> ArticleDetail | None:
         with self._use() as store:
