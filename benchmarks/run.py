@@ -782,11 +782,13 @@ WHY = {
     "cold": ("Why: a cold refresh is CPU-bound, and toaster already uses less CPU than newsboat "
              "(see the CPU seconds); but 2 cores are shared by the fetching process, two "
              "workers, the farm and the machine's other load. Per 20-entry feed the workers "
-             "spend ~3.3 ms parsing and ~3 ms writing (SQLite + FTS5, one writer at a time; "
-             "FTS5 is ~2/3 of the write), the fetching process ~1.5 ms. What it would take: "
-             "less write work per entry, which is the store's and schema's to change "
-             "(measured: several feeds per write transaction saves ~20% of the write, FTS5 "
-             "detail=column ~15%), or more cores (the pipeline scales to 4 workers)."),
+             "spend ~3.8 ms parsing (XML guard ~0.6, expat tree and fields ~1.5, HTML to "
+             "text ~1.5) and ~1.5 ms writing (SQLite + FTS5 in one statement per feed, one "
+             "writer at a time), the fetching process ~1.4 ms. What it would take: a "
+             "cheaper parse per entry (a C HTML-to-text, one XML pass instead of guard + "
+             "parse), or more cores (the pipeline scales to 4 workers); indexing several "
+             "feeds per FTS5 statement saves another ~0.3 ms per feed but leaves the newest "
+             "articles unsearchable for a while."),
     "warm": ("Why: an all-304 refresh is bound by latency x feeds / concurrency plus Python's "
              "start-up (~0.35 s); raise `concurrency`."),
     "zero": ("Why: as for the cold refresh, CPU-bound on 2 shared cores; the 0 ms figure is "
