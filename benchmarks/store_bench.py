@@ -136,7 +136,7 @@ def main() -> int:
             ("count topic articles", lambda: queries.count_articles(
                 db, queries.ArticleFilter(topic="Science"))),
             ("feeds with counts", lambda: queries.list_feeds(db)),
-            ("sidebar: feeds + unread counts in one go", lambda: queries.sidebar_counts(db)),
+            ("sidebar: both, one pass", lambda: queries.sidebar_counts(db)),
             (f"search common word ({common})", lambda: queries.list_articles(
                 db, queries.ArticleFilter(search=common), limit=100)),
             (f"search rare word ({rare})", lambda: queries.list_articles(
