@@ -438,8 +438,10 @@ def related_articles(db: sqlite3.Connection, article_id: int, limit: int = 5) ->
     return out
 
 
-def article_detail(db: sqlite3.Connection, article_id: int) -> ArticleDetail | None:
-    """Everything the reader pane shows for one article."""
+def article_detail(db: sqlite3.Connection, article_id: int, *,
+                   with_related: bool = True) -> ArticleDetail | None:
+    """Everything the reader pane shows for one article (`related` left empty
+    without `with_related`: the app asks for it separately, see related_articles)."""
     row = get_article(db, article_id)
     if row is None:
         return None
@@ -456,5 +458,5 @@ def article_detail(db: sqlite3.Connection, article_id: int) -> ArticleDetail | N
         text=extract.html_to_markdown(content_html, base_url=row.url),
         snippet=snippet,
         categories=tuple(json.loads(categories)),
-        related=tuple(related_articles(db, article_id)),
+        related=tuple(related_articles(db, article_id)) if with_related else (),
     )

@@ -6,11 +6,12 @@ import webbrowser
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, Markdown
+from textual.widgets import Input
 from tui_helpers import LAB, QUIET, Library, make_app, screen_text, settle, wait_until
 
 from toaster_tui.app.screens.help import HelpScreen
 from toaster_tui.app.widgets.article_list import ArticleList
+from toaster_tui.app.widgets.body import ArticleBody
 from toaster_tui.app.widgets.reader import ReaderPane
 from toaster_tui.app.widgets.sidebar import Sidebar
 from toaster_tui.config import load_config
@@ -266,10 +267,9 @@ async def test_o_opens_http_links_in_a_thread(library: Library,
         await pilot.press("o")
         await wait_until(pilot, lambda: bool(opened), what="the browser")
         assert opened == ["https://lab.example.test/starlings/"]
-        # Links of other schemes never open, from anywhere (here: a Markdown link).
+        # Links of other schemes never open, from anywhere (here: a link in a body).
         app.open_url("javascript:alert(1)")
-        markdown = app.query_one(Markdown)
-        markdown.post_message(Markdown.LinkClicked(markdown, "file:///etc/passwd"))
+        app.query_one(ArticleBody).post_message(ArticleBody.LinkClicked("file:///etc/passwd"))
         await pilot.pause(0.2)
         assert opened == ["https://lab.example.test/starlings/"]
 

@@ -97,8 +97,13 @@ class DataSource:
             return SidebarData(tuple(feeds), counts)
 
     def detail(self, article_id: int) -> ArticleDetail | None:
+        """The reader pane's article without its related list (see `related`)."""
         with self._use() as store:
-            return queries.article_detail(store.db, article_id)
+            return queries.article_detail(store.db, article_id, with_related=False)
+
+    def related(self, article_id: int) -> tuple[ArticleRow, ...]:
+        with self._use() as store:
+            return tuple(queries.related_articles(store.db, article_id))
 
     def article(self, article_id: int) -> ArticleRow | None:
         with self._use() as store:

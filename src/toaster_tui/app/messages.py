@@ -12,7 +12,7 @@ from collections.abc import Callable
 from textual.message import Message
 
 from toaster_tui.app.data import SidebarData
-from toaster_tui.models import ArticleDetail, Config
+from toaster_tui.models import ArticleDetail, ArticleRow, Config
 
 __all__ = [
     "ArticleLoaded",
@@ -70,6 +70,15 @@ class ArticleLoaded(Message):
         super().__init__()
         self.article_id = article_id
         self.detail = detail
+
+
+class RelatedLoaded(Message):
+    """The reader's "You might also want to read" list, which follows the article."""
+
+    def __init__(self, article_id: int, related: tuple[ArticleRow, ...]) -> None:
+        super().__init__()
+        self.article_id = article_id
+        self.related = related
 
 
 class Deferred(Message):

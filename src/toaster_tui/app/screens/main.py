@@ -24,7 +24,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Static, Tree
 
 from toaster_tui.app.data import DataSource, SidebarData
-from toaster_tui.app.messages import ArticleLoaded, Deferred, SidebarLoaded
+from toaster_tui.app.messages import ArticleLoaded, Deferred, RelatedLoaded, SidebarLoaded
 from toaster_tui.app.screens.actions import FeedActions
 from toaster_tui.app.screens.search import SearchActions
 from toaster_tui.app.widgets.article_list import ArticleList
@@ -339,7 +339,12 @@ class MainScreen(FeedActions, SearchActions, Screen[None]):
 
     def _load_detail(self, article_id: int, mark_read: bool) -> None:
         # Read first: the write may wait for a refresh's transaction to end.
-        self.post_message(ArticleLoaded(article_id, self.data.detail(article_id)))
+        # The article before its related list: ranking related articles is
+        # most of the work, and the body is what the key press is waiting for.
+        detail = self.data.detail(article_id)
+        self.post_message(ArticleLoaded(article_id, detail))
+        if detail is not None:
+            self.post_message(RelatedLoaded(article_id, self.data.related(article_id)))
         if mark_read:
             self.data.set_read([article_id], True)
             # The row shows it read at once; the counts (a sidebar query and a
@@ -360,6 +365,11 @@ class MainScreen(FeedActions, SearchActions, Screen[None]):
             self.reader.show_row(detail.row)  # a related article: no row shown yet
         self.articles.set_flags(message.article_id, read=True)
         await self.reader.show_detail(detail)
+
+    @on(RelatedLoaded)
+    def _related_loaded(self, message: RelatedLoaded) -> None:
+        if not self.closing:
+            self.reader.show_related(message.article_id, message.related)
 
     def current_row(self) -> ArticleRow | None:
         """The article keys act on: the reader's when it has focus, else the list's."""

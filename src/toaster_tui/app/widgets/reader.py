@@ -3,12 +3,15 @@
 Title, byline, "4d ago · 2 min read · en" with the categories as tags, then
 Summary, Key quotes, the body (Markdown), Snippet from the feed, and
 "You might also want to read". The header shows at once from the list's row;
-the rest arrives from a worker (`show_detail`).
+the rest arrives from a worker (`show_detail`). The body (`ArticleBody`)
+shows its first screenful at once and the rest from a thread worker; what
+is below it shows once all of it is in place, so nothing jumps under the reader.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from typing import ClassVar
 
@@ -18,9 +21,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import Label, Markdown, OptionList, Static
+from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from toaster_tui.app.widgets.body import ArticleBody
 from toaster_tui.models import ArticleDetail, ArticleRow
 from toaster_tui.render import byline
 from toaster_tui.timefmt import relative_age
@@ -73,6 +77,12 @@ class ReaderPane(VerticalScroll, can_focus=True):
         self._now = now
         self.row: ArticleRow | None = None
         self.detail: ArticleDetail | None = None
+        self.body_article_id: int | None = None
+        """The article whose body is on screen (at least its first screenful)."""
+        self._body_done = False
+        """All of the body is in place: what comes after it may show."""
+        self._early_related: tuple[int, tuple[ArticleRow, ...]] | None = None
+        """Related articles that came before their article's detail."""
 
     def compose(self) -> ComposeResult:
         yield Static(WELCOME, id="reader-welcome")
@@ -89,7 +99,7 @@ class ReaderPane(VerticalScroll, can_focus=True):
                 for _ in range(MAX_QUOTES):
                     yield Static(classes="quote")
             yield Static("Loading…", id="reader-loading")
-            yield Markdown(id="reader-body", open_links=False)
+            yield ArticleBody(id="reader-body")
             with Vertical(id="snippet-section", classes="section"):
                 yield Label("Snippet from the feed", classes="section-title")
                 yield Static(id="reader-snippet")
@@ -110,10 +120,15 @@ class ReaderPane(VerticalScroll, can_focus=True):
         """Show the header at once; the body follows with `show_detail`."""
         self.row = row
         self.detail = None
+        self.body_article_id = None
+        self._body_done = False
+        self.query_one(ArticleBody).clear()
         self.query_one("#reader-welcome").display = False
         self.query_one("#reader-article").display = True
         self._show_header(row, ())
-        self.query_one("#reader-loading").display = True
+        loading = self.query_one("#reader-loading", Static)
+        _update(loading, Text("Loading…"))  # show_missing may have said otherwise
+        loading.display = True
         for section in ("#reader-body", "#summary-section", "#quotes-section",
                         "#snippet-section", "#related-section"):
             self.query_one(section).display = False
@@ -140,21 +155,60 @@ class ReaderPane(VerticalScroll, can_focus=True):
         for index, widget in enumerate(self.query(".quote").results(Static)):
             widget.display = index < len(quotes)
             _update(widget, Text(f"“{quotes[index]}”") if index < len(quotes) else Text())
-        self._section("#snippet-section", bool(detail.snippet))
+        # Filled now, shown once the whole body is in place (`_body_complete`):
+        # below it, they would jump down when the rest of a long body arrives.
         self._update("#reader-snippet", Text(detail.snippet))
-        related = self.query_one(RelatedList)
-        related.set_options(self._related_option(r) for r in detail.related)
-        related.highlighted = 0 if detail.related else None
-        self._section("#related-section", bool(detail.related))
+        early, self._early_related = self._early_related, None
+        if early is not None and early[0] == row.id:
+            self.detail = detail = replace(detail, related=early[1])
+        self._fill_related(detail.related)
         body = detail.text.strip()
         if len(body) > MAX_BODY:
             body = body[:MAX_BODY] + "\n\n*… the article goes on: press `o` to read it all.*"
         if not body:
             body = "*This entry has no text. Press `o` to open it in the browser.*"
-        markdown = self.query_one("#reader-body", Markdown)
+        width = self._body_width()
+        article_body = self.query_one(ArticleBody)
+        article_body.show(body, width, width * self.scrollable_content_region.height,
+                          self._body_complete)
         self.query_one("#reader-loading").display = False
-        markdown.display = True
-        await markdown.update(body)
+        article_body.display = True
+        self.body_article_id = row.id
+
+    def show_related(self, article_id: int, related: tuple[ArticleRow, ...]) -> None:
+        """The related list, which follows the article (ranking it is the slow part)."""
+        if self.row is None or self.row.id != article_id:
+            return  # the user moved on while it loaded
+        if self.detail is None or self.detail.row.id != article_id:
+            self._early_related = (article_id, related)
+            return
+        self.detail = replace(self.detail, related=related)
+        self._fill_related(related)
+        if self._body_done:
+            self._section("#related-section", bool(related))
+
+    def _fill_related(self, related: tuple[ArticleRow, ...]) -> None:
+        options = self.query_one(RelatedList)
+        options.set_options(self._related_option(r) for r in related)
+        options.highlighted = 0 if related else None
+
+    def _body_complete(self) -> None:
+        """All of the body is in place: show what comes after it."""
+        detail = self.detail
+        if detail is None or self.row is None or detail.row.id != self.row.id:
+            return
+        self._body_done = True
+        self._section("#snippet-section", bool(detail.snippet))
+        self._section("#related-section", bool(detail.related))
+
+    def _body_width(self) -> int:
+        """Columns the body gets: it may be hidden, so not laid out at this width yet
+        (a wrong guess only costs a second render, on its resize)."""
+        body = self.query_one(ArticleBody)
+        if body.display and body.content_size.width:
+            return body.content_size.width
+        styles = body.styles
+        return self.scrollable_content_region.width - styles.margin.width - styles.gutter.width
 
     def show_missing(self, article_id: int) -> None:
         if self.row is not None and self.row.id == article_id:
@@ -164,6 +218,10 @@ class ReaderPane(VerticalScroll, can_focus=True):
     def clear(self) -> None:
         self.row = None
         self.detail = None
+        self.body_article_id = None
+        self._body_done = False
+        self._early_related = None
+        self.query_one(ArticleBody).clear()
         self.query_one("#reader-welcome").display = True
         self.query_one("#reader-article").display = False
 
@@ -202,8 +260,8 @@ class ReaderPane(VerticalScroll, can_focus=True):
         if event.option.id:
             self.post_message(self.RelatedChosen(int(event.option.id[1:])))
 
-    @on(Markdown.LinkClicked)
-    def _link_clicked(self, event: Markdown.LinkClicked) -> None:
+    @on(ArticleBody.LinkClicked)
+    def _link_clicked(self, event: ArticleBody.LinkClicked) -> None:
         event.stop()
         self.app.open_url(event.href)
 
