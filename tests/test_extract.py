@@ -433,6 +433,17 @@ def test_key_quotes_rules() -> None:
     assert key_quotes("<p>No quotes at all.</p>") == []
 
 
+def test_string_literals_in_code_are_not_quotes() -> None:
+    html = (
+        '<pre><code>SELECT "title and url from the articles table" FROM x</code></pre>'
+        '<p>Run <code>echo "a long string of words in inline code"</code> first. '
+        'She wrote "the one sentence here that is really quoted" in the end.</p>'
+        '<blockquote><p>Quoted, with <code>"code"</code> inside</p></blockquote>'
+    )
+    assert key_quotes(html) == ["the one sentence here that is really quoted",
+                                'Quoted, with "code" inside']
+
+
 def test_summarize_rules() -> None:
     text = "Intro\n\nOk.\n\nThis is the first real sentence here. And a second one follows it. " \
            "Then a third comes along. A fourth is never shown."

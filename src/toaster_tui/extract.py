@@ -51,6 +51,11 @@ _CELL = "\x02"    # table cell boundary
 # Private-use marks around <blockquote> / <q> text, only for key_quotes.
 _BQ_OPEN, _BQ_CLOSE, _Q_OPEN, _Q_CLOSE = "\ue000", "\ue001", "\ue002", "\ue003"
 _MARKS = {ord(c): None for c in (_BQ_OPEN, _BQ_CLOSE, _Q_OPEN, _Q_CLOSE)}
+# Quotation marks inside code, hidden from _QUOTE_RE as private-use stand-ins
+# and put back in what key_quotes returns.
+_QUOTE_CHARS = '"“”«»„'
+_CODE_QUOTES = {ord(c): chr(0xE010 + i) for i, c in enumerate(_QUOTE_CHARS)}
+_CODE_QUOTES_BACK = {0xE010 + i: c for i, c in enumerate(_QUOTE_CHARS)}
 
 # Characters that would end or escape a Markdown link destination.
 _URL_ESC = str.maketrans({"\\": "%5C", "(": "%28", ")": "%29", "<": "%3C", ">": "%3E"})
@@ -452,6 +457,9 @@ class _Converter(HTMLParser):
         data = clean_text(data)
         if self.mark:
             data = data.translate(_MARKS)
+            if self.pre or any(self.counts.get(t) for t in _CODE):
+                # A string literal in code is not something the article quotes.
+                data = data.translate(_CODE_QUOTES)
         if self.pre:
             self.pre_buf.append(data)
             return
@@ -751,7 +759,7 @@ def key_quotes(html: str, limit: int = 4) -> list[str]:
             if len(out) >= limit:
                 break
             group = next(i for i, g in enumerate(m.groups()) if g is not None)
-            q = clean_line(m.group(group + 1).translate(_MARKS))
+            q = clean_line(m.group(group + 1).translate(_MARKS).translate(_CODE_QUOTES_BACK))
             if len(q) > 1 and q[0] in _OPEN_MARKS and q[-1] in _CLOSE_MARKS:
                 q = q[1:-1].strip()
             q = q.rstrip(" ,;:")
