@@ -161,7 +161,10 @@ async def test_selection_and_reader_stay_put_when_new_articles_arrive(
         ]))
         await pilot.press("R")
         await refreshed(pilot, app, 1)
-        assert articles.rows[0].title == "Newest: a keyboard review"
+        await wait_until(pilot, lambda: len(articles.rows) > 3
+                         and articles.rows[0].title == "Newest: a keyboard review",
+                         what="the refreshed listing")
+        await settle(pilot)
         assert articles.current is not None and articles.current.id == chosen.id
         assert articles.cursor == 3
         reader = app.query_one(ReaderPane)
