@@ -13,7 +13,7 @@ from toaster_tui.app.screens.help import HelpScreen
 from toaster_tui.app.widgets.article_list import ArticleList
 from toaster_tui.app.widgets.body import ArticleBody
 from toaster_tui.app.widgets.reader import ReaderPane
-from toaster_tui.app.widgets.sidebar import Sidebar
+from toaster_tui.app.widgets.sidebar import ALL, Sidebar
 from toaster_tui.config import load_config
 
 SIZE = (140, 44)
@@ -302,6 +302,30 @@ async def test_t_moves_the_feed_to_another_topic(library: Library) -> None:
         assert [n.data.title for n in sidebar.root.children if n.data] == [
             "All Topics", "Technology", "Design", "Field Work", "Starred"]
         assert "# written by the tests" in library.config_path.read_text()  # comments kept
+
+
+async def test_t_works_before_the_sidebar_has_loaded(library: Library) -> None:
+    import threading
+
+    app = make_app(library)
+    loaded = threading.Event()
+    sidebar = app.data.sidebar
+
+    def slow_sidebar() -> object:
+        loaded.wait(10)  # a cache busy with a refresh, just after launch
+        return sidebar()
+
+    app.data.sidebar = slow_sidebar  # type: ignore[method-assign,assignment]
+    async with app.run_test(size=SIZE) as pilot:
+        articles = app.query_one(ArticleList)
+        await wait_until(pilot, lambda: articles.current is not None, what="the list")
+        assert not app.query_one(Sidebar).feeds_of(ALL)  # still loading
+        await pilot.press("t")  # first row: Lab Notes (Science)
+        await wait_until(pilot, lambda: "Move to topic" in screen_text(app), what="the dialog")
+        assert "Lab Notes is in Science." in screen_text(app)
+        await pilot.press("escape")
+        loaded.set()
+        await settle(pilot)
 
 
 async def test_d_removes_the_feed_after_asking(library: Library) -> None:

@@ -57,7 +57,10 @@ class FeedActions(Screen[None]):
         """The feed t / d act on: the selected article's, else the sidebar's feed."""
         row = self.current_row()
         if row is not None:
-            return next((f for f in self.sidebar.feeds_of(ALL) if f.id == row.feed_id), None)
+            known = next((f for f in self.sidebar.feeds_of(ALL) if f.id == row.feed_id), None)
+            # The sidebar may still be loading (just after launch): the row
+            # itself says which feed it is, which is all t and d need.
+            return known or _feed_of(row)
         entry = self.sidebar.entry
         return entry.feed if entry.kind == "feed" else None
 
@@ -140,3 +143,10 @@ class FeedActions(Screen[None]):
             self.post_message(Deferred(self._app.reload_config))
 
         self.run_worker(work, thread=True, group="config-edit", exit_on_error=False)
+
+
+def _feed_of(row: ArticleRow) -> FeedRow:
+    """The feed of an article as far as its row tells (no counts, no fetch status)."""
+    return FeedRow(id=row.feed_id, url=row.feed_url, topic=row.topic, title=row.feed_title,
+                   site_url=None, fetch_url=None, article_count=0, unread_count=0,
+                   last_fetched=None, last_status=None, last_error=None, gone=False)
