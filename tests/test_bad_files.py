@@ -10,7 +10,6 @@ full disk to RLIMIT_FSIZE, and skips when neither can be arranged.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import re
 import resource
@@ -30,6 +29,7 @@ import pytest
 from clirunner import Cli
 from feedsamples import make_items, rss2
 from feedserver import FeedServer
+from pilot_helpers import wait_until
 from toaster_tui.app.app import ToasterApp
 from toaster_tui.app.screens.error import ErrorDialog
 from toaster_tui.app.screens.topic import TopicDialog
@@ -135,13 +135,9 @@ def _library(tmp_path: Path, config_text: str = GOOD) -> tuple[Path, Path]:
     return config, db
 
 
-async def _wait(pilot: Any, check: Callable[[], bool], what: str, timeout: float = 10) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not check():
-        if loop.time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.02)
+async def _wait(pilot: Any, check: Callable[[], bool], what: str,
+                timeout: float = 10) -> None:
+    await wait_until(pilot, check, timeout, what)
 
 
 @pytest.mark.parametrize("name", ["non-UTF-8 bytes", "duplicate key", "topic as a table",

@@ -24,6 +24,7 @@ from typing import Any
 
 from feedsamples import make_items, rss2
 from feedserver import FeedServer
+from pilot_helpers import wait_until
 from toaster_tui.app.app import ToasterApp
 from toaster_tui.schema import LATEST_VERSION
 from toaster_tui.store import Store
@@ -187,13 +188,9 @@ def test_a_new_connection_never_drops_the_locks_of_the_others(tmp_path: Path) ->
 
 # --- the TUI open while cron refreshes ---------------------------------------------------------
 
-async def _wait(pilot: Any, check: Callable[[], bool], what: str, timeout: float = 20) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not check():
-        if loop.time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.05)
+async def _wait(pilot: Any, check: Callable[[], bool], what: str,
+                timeout: float = 20) -> None:
+    await wait_until(pilot, check, timeout, what)
 
 
 def _notes(app: ToasterApp) -> list[str]:

@@ -26,7 +26,6 @@ import os
 import pickle
 import signal
 import struct
-import sys
 import threading
 import time
 from collections import deque
@@ -53,8 +52,9 @@ MAX_WORKERS = 4
 """Parse processes at most (fewer on fewer cores): SQLite takes one writer at a time."""
 WORKER_NICE = 5
 """How much nicer worker processes run when a UI (the Textual app) shares the
-machine with them: keys first. A headless refresh (the CLI, cron) runs them at
-its own priority, so other programs do not slow it down more than they must."""
+machine with them: keys first. The app asks for it (Refresher's worker_nice); a
+headless refresh (the CLI, cron) runs them at its own priority, so other
+programs do not slow it down more than they must."""
 BACKLOG_BYTES = 16 * 1024 * 1024
 """Fetched bodies waiting for a parser beyond which no new fetch starts."""
 PIPELINE = 4
@@ -284,11 +284,14 @@ class Refresher:
         settings: Settings,
         *,
         processes: bool | None = None,
+        worker_nice: int = 0,
     ) -> None:
         self.db_path = db_path
         self.settings = settings
         self.processes = processes
         """True/False forces the parse pool kind; None picks by feed count."""
+        self.worker_nice = worker_nice
+        """How much nicer than the parent the parse processes run (WORKER_NICE under a UI)."""
 
     async def run(
         self,
@@ -310,7 +313,7 @@ class Refresher:
                 writer, functools.partial(_write, lambda s: s.fetch_states(feed_ids)))
             use_processes = (self.processes if self.processes is not None
                              else len(states) >= PROCESS_POOL_THRESHOLD)
-            pool = _Pool(self.db_path, writer, use_processes)
+            pool = _Pool(self.db_path, writer, use_processes, self.worker_nice)
             job = _Job(self.settings, writer, pool, due_only)
             total = len(states)
             done = 0
@@ -443,12 +446,11 @@ class _Pool:
     """
 
     def __init__(self, db_path: Path, writer: ThreadPoolExecutor, processes: bool,
-                 nice: int | None = None) -> None:
+                 nice: int = 0) -> None:
         self.db_path = db_path
         self.writer = writer
         self.processes = processes
-        # None: nicer workers only under the app (it imports Textual; the CLI never does).
-        self.nice = (WORKER_NICE if "textual.app" in sys.modules else 0) if nice is None else nice
+        self.nice = nice
         self.size = max(1, min(os.cpu_count() or 1, MAX_WORKERS)) if processes else 1
         self._lock: Any = None
         self._starting: asyncio.Future[None] | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import webbrowser
 from pathlib import Path
 
@@ -305,8 +306,6 @@ async def test_t_moves_the_feed_to_another_topic(library: Library) -> None:
 
 
 async def test_t_works_before_the_sidebar_has_loaded(library: Library) -> None:
-    import threading
-
     app = make_app(library)
     loaded = threading.Event()
     sidebar = app.data.sidebar

@@ -3,11 +3,14 @@ the rest of a long body in a thread worker)."""
 
 from __future__ import annotations
 
+import threading
 import webbrowser
 from dataclasses import replace
+from typing import Any
 
 import pytest
 from rich.style import Style
+from textual.pilot import Pilot
 from tui_helpers import Library, make_app, screen_text, settle, wait_until
 
 from toaster_tui.app.app import ToasterApp
@@ -23,12 +26,17 @@ def reader_lines(app: ToasterApp) -> list[str]:
     return [line[left:].strip("│ ") for line in screen_text(app).splitlines()]
 
 
+async def open_rich_article(pilot: Pilot[Any]) -> None:
+    """Open the second row, "The case for slow software", and wait for it."""
+    await settle(pilot)
+    await pilot.press("j", "enter")
+    await settle(pilot)
+
+
 async def test_a_rich_body_reads_as_formatted_text(library: Library) -> None:
     app = make_app(library)
     async with app.run_test(size=TALL) as pilot:
-        await settle(pilot)
-        await pilot.press("j", "enter")
-        await settle(pilot)
+        await open_rich_article(pilot)
         reader = app.query_one(ReaderPane)
         assert reader.row is not None and reader.row.title == "The case for slow software"
         assert reader.body_article_id == reader.row.id
@@ -69,9 +77,7 @@ async def test_a_link_in_the_body_opens_in_the_browser(library: Library,
     monkeypatch.setattr(webbrowser, "open", fake_open)
     app = make_app(library)
     async with app.run_test(size=TALL) as pilot:
-        await settle(pilot)
-        await pilot.press("j", "enter")
-        await settle(pilot)
+        await open_rich_article(pilot)
         body = app.query_one(ArticleBody)
         y = next(y for y, line in enumerate(body.lines) if "more in the habits" in line.text)
         await pilot.click(ArticleBody, offset=(body.lines[y].text.index("habits") + 2, y))
@@ -82,9 +88,7 @@ async def test_a_link_in_the_body_opens_in_the_browser(library: Library,
 async def test_body_text_can_be_selected_with_the_mouse(library: Library) -> None:
     app = make_app(library)
     async with app.run_test(size=TALL) as pilot:
-        await settle(pilot)
-        await pilot.press("j", "enter")
-        await settle(pilot)
+        await open_rich_article(pilot)
         await pilot.mouse_down(ArticleBody, offset=(6, 0))
         await pilot.hover(ArticleBody, offset=(9, 1))  # the last character selected
         await pilot.mouse_up(ArticleBody, offset=(9, 1))
@@ -95,9 +99,7 @@ async def test_body_text_can_be_selected_with_the_mouse(library: Library) -> Non
 async def test_the_body_wraps_again_when_the_pane_resizes(library: Library) -> None:
     app = make_app(library)
     async with app.run_test(size=TALL) as pilot:
-        await settle(pilot)
-        await pilot.press("j", "enter")
-        await settle(pilot)
+        await open_rich_article(pilot)
         body = app.query_one(ArticleBody)
         wide = body.content_size.width
         assert {line.cell_length for line in body.lines} == {wide}
@@ -113,9 +115,7 @@ async def test_a_long_body_shows_its_top_at_once_and_the_rest_after(
         library: Library) -> None:
     app = make_app(library)
     async with app.run_test(size=TALL) as pilot:
-        await settle(pilot)
-        await pilot.press("j", "enter")
-        await settle(pilot)
+        await open_rich_article(pilot)
         reader = app.query_one(ReaderPane)
         body = app.query_one(ArticleBody)
         assert reader.detail is not None
@@ -147,9 +147,7 @@ async def test_a_long_body_shows_its_top_at_once_and_the_rest_after(
 async def test_a_new_theme_renders_the_body_again(library: Library) -> None:
     app = make_app(library)
     async with app.run_test(size=TALL) as pilot:
-        await settle(pilot)
-        await pilot.press("j", "enter")
-        await settle(pilot)
+        await open_rich_article(pilot)
         body = app.query_one(ArticleBody)
         before = body.lines[0]._segments[0].style
         app.theme = "textual-light"
@@ -157,6 +155,37 @@ async def test_a_new_theme_renders_the_body_again(library: Library) -> None:
         after = body.lines[0]._segments[0].style
         assert before is not None and after is not None
         assert before.bgcolor != after.bgcolor
+
+
+async def test_the_article_shows_before_its_related_list_is_ranked(library: Library) -> None:
+    app = make_app(library)
+    async with app.run_test(size=TALL) as pilot:
+        await settle(pilot)
+        data = app.main.data
+        ranked = data.related
+        release = threading.Event()
+
+        def slow_related(article_id: int) -> object:
+            release.wait(10)  # ranking related articles in a busy cache
+            return ranked(article_id)
+
+        data.related = slow_related  # type: ignore[method-assign,assignment]
+        await pilot.press("j", "enter")
+        reader = app.query_one(ReaderPane)
+        await wait_until(pilot, lambda: reader.row is not None
+                         and reader.body_article_id == reader.row.id, what="the body")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "What slow means" in text  # the body is on screen...
+        assert "You might also want to read" not in text  # ...the related list not yet
+        # A list for another article (the user moved on) never lands here.
+        assert reader.row is not None
+        reader.show_related(reader.row.id + 1000, ())
+        release.set()
+        await settle(pilot)
+        assert "You might also want to read" in screen_text(app)
+        assert reader.detail is not None
+        assert "Designing slow software interfaces" in [r.title for r in reader.detail.related]
 
 
 # --- render_markdown on its own (no app) ----------------------------------------------
@@ -195,35 +224,3 @@ def test_empty_and_plain_text() -> None:
     assert plain("", 20) == []
     assert plain("just text, *nothing* else", 40) == ["just text, nothing else"]
 
-
-async def test_the_article_shows_before_its_related_list_is_ranked(library: Library) -> None:
-    import threading
-
-    app = make_app(library)
-    async with app.run_test(size=TALL) as pilot:
-        await settle(pilot)
-        data = app.main.data
-        ranked = data.related
-        release = threading.Event()
-
-        def slow_related(article_id: int) -> object:
-            release.wait(10)  # ranking related articles in a busy cache
-            return ranked(article_id)
-
-        data.related = slow_related  # type: ignore[method-assign,assignment]
-        await pilot.press("j", "enter")
-        reader = app.query_one(ReaderPane)
-        await wait_until(pilot, lambda: reader.row is not None
-                         and reader.body_article_id == reader.row.id, what="the body")
-        await pilot.pause()
-        text = screen_text(app)
-        assert "What slow means" in text  # the body is on screen...
-        assert "You might also want to read" not in text  # ...the related list not yet
-        # A list for another article (the user moved on) never lands here.
-        assert reader.row is not None
-        reader.show_related(reader.row.id + 1000, ())
-        release.set()
-        await settle(pilot)
-        assert "You might also want to read" in screen_text(app)
-        assert reader.detail is not None
-        assert "Designing slow software interfaces" in [r.title for r in reader.detail.related]

@@ -6,20 +6,18 @@ from __future__ import annotations
 import asyncio
 import functools
 import http.server
-import io
 import os
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
 from textual.events import MouseScrollDown, MouseScrollUp
 from textual.pilot import Pilot
 
+from pilot_helpers import screen_text, wait_until  # noqa: F401  (re-exported)
 from toaster_tui.app.app import ToasterApp
 from toaster_tui.config import parse_config
 from toaster_tui.parse import parse_feed
@@ -107,16 +105,6 @@ async def settle(pilot: Pilot[Any], rounds: int = 2, timeout: float = 20.0) -> N
             raise AssertionError(f"the app did not settle: {state}")
 
 
-async def wait_until(pilot: Pilot[Any], check: Callable[[], bool], timeout: float = 10.0,
-                     what: str = "condition") -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not check():
-        if loop.time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.05)
-
-
 # --- a real HTTP server for refresh and add --------------------------------------
 
 
@@ -192,17 +180,6 @@ def rss(title: str, items: list[tuple[str, str, str]]) -> str:
     return (f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
             f"<title>{title}</title><link>https://example.test/</link>"
             f"<description>{title}</description>{body}</channel></rss>")
-
-
-def screen_text(app: ToasterApp) -> str:
-    """The terminal as the user sees it, as plain text (like capture-pane)."""
-    width, height = app.size
-    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True,
-                      color_system="truecolor", record=True, legacy_windows=False,
-                      safe_box=False)
-    console.print(app.screen._compositor.render_update(
-        full=True, screen_stack=app._background_screens))
-    return console.export_text(styles=False)
 
 
 async def wheel(pilot: Pilot[Any], widget: Any, offset: tuple[int, int] = (2, 2),

@@ -10,33 +10,20 @@ like Textual markup must show as the literal text it is, never as markup
 
 from __future__ import annotations
 
-import io
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
-
 from hostile.cases import CASES
 from hostile.conftest import HostileRun, assert_clean
+from pilot_helpers import screen_text, wait_until
 from toaster_tui.app.app import ToasterApp
 from toaster_tui.app.widgets.sidebar import Sidebar
 
 FIXED_NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 SIZE = (150, 46)
 PER_FEED = 6
-
-
-def screen_text(app: ToasterApp) -> str:
-    """The terminal as the user sees it, as plain text."""
-    width, height = app.size
-    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True,
-                      color_system="truecolor", record=True, legacy_windows=False,
-                      safe_box=False)
-    console.print(app.screen._compositor.render_update(
-        full=True, screen_stack=app._background_screens))
-    return console.export_text(styles=False)
 
 
 def _copy_library(run: HostileRun, into: Path,
@@ -69,14 +56,9 @@ async def _settle(pilot: Any, rounds: int = 4) -> None:
     await pilot.pause()
 
 
-async def _wait(pilot: Any, check: Any, what: str, timeout: float = 15.0) -> None:
-    import asyncio
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not check():
-        if loop.time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.02)
+async def _wait(pilot: Any, check: Any, what: str,
+                timeout: float = 15.0) -> None:
+    await wait_until(pilot, check, timeout, what)
 
 
 def _articles_to_open(run: HostileRun, skip: tuple[str, ...] = ()) -> list[int]:

@@ -20,6 +20,7 @@ import time
 import webbrowser
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
@@ -48,7 +49,7 @@ from toaster_tui.config import load_config
 from toaster_tui.errors import ConfigError, ToasterError
 from toaster_tui.models import Config
 from toaster_tui.sanitize import safe_url
-from toaster_tui.update import Refresher, RefreshReport
+from toaster_tui.update import WORKER_NICE, Refresher, RefreshReport
 
 __all__ = ["RefresherFactory", "RefresherLike", "ToasterApp"]
 
@@ -92,7 +93,9 @@ class ToasterApp(App[int]):
         self.data = DataSource(db_path)
         self.config = Config(path=config_path)
         """The last good config (defaults until the file is first read)."""
-        self._refresher: RefresherFactory = refresher or Refresher
+        # Parse processes run nicer still than the forkserver they come from: keys first.
+        self._refresher: RefresherFactory = refresher or partial(
+            Refresher, worker_nice=WORKER_NICE)
         self._check_seconds = config_check_seconds
         self._stamp: Stamp | None = None
         self._config_dialog: ErrorDialog | None = None

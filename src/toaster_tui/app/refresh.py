@@ -58,8 +58,9 @@ PROGRESS_EVERY = 0.1
 """Seconds between progress messages at most: the status line needs no more."""
 CANCEL_POLL = 0.2
 """Seconds between looks at whether the Textual worker was cancelled."""
-WORKER_NICE = 10
-"""Niceness of the parse processes (Linux): parsing yields the CPU to the UI."""
+FORKSERVER_NICE = 10
+"""Niceness of the forkserver the parse processes fork from (Linux), which they
+inherit: parsing yields the CPU to the UI."""
 
 
 class RefresherLike(Protocol):
@@ -97,7 +98,7 @@ def start_forkserver() -> None:
         try:
             if sys.platform.startswith("linux"):
                 with contextlib.suppress(OSError):
-                    os.setpriority(os.PRIO_PROCESS, 0, WORKER_NICE)  # this thread only
+                    os.setpriority(os.PRIO_PROCESS, 0, FORKSERVER_NICE)  # this thread only
             with contextlib.redirect_stderr(sys.__stderr__ or io.StringIO()):
                 forkserver.ensure_running()
         except BaseException as exc:

@@ -81,8 +81,6 @@ class ReaderPane(VerticalScroll, can_focus=True):
         """The article whose body is on screen (at least its first screenful)."""
         self._body_done = False
         """All of the body is in place: what comes after it may show."""
-        self._early_related: tuple[int, tuple[ArticleRow, ...]] | None = None
-        """Related articles that came before their article's detail."""
 
     def compose(self) -> ComposeResult:
         yield Static(WELCOME, id="reader-welcome")
@@ -158,9 +156,6 @@ class ReaderPane(VerticalScroll, can_focus=True):
         # Filled now, shown once the whole body is in place (`_body_complete`):
         # below it, they would jump down when the rest of a long body arrives.
         self._update("#reader-snippet", Text(detail.snippet))
-        early, self._early_related = self._early_related, None
-        if early is not None and early[0] == row.id:
-            self.detail = detail = replace(detail, related=early[1])
         self._fill_related(detail.related)
         body = detail.text.strip()
         if len(body) > MAX_BODY:
@@ -177,10 +172,10 @@ class ReaderPane(VerticalScroll, can_focus=True):
 
     def show_related(self, article_id: int, related: tuple[ArticleRow, ...]) -> None:
         """The related list, which follows the article (ranking it is the slow part)."""
-        if self.row is None or self.row.id != article_id:
-            return  # the user moved on while it loaded
-        if self.detail is None or self.detail.row.id != article_id:
-            self._early_related = (article_id, related)
+        # The article's own message comes first (same worker, same queue); a
+        # list for an article no longer shown is dropped.
+        if self.detail is None or self.row is None or not (
+                self.row.id == self.detail.row.id == article_id):
             return
         self.detail = replace(self.detail, related=related)
         self._fill_related(related)
@@ -220,7 +215,6 @@ class ReaderPane(VerticalScroll, can_focus=True):
         self.detail = None
         self.body_article_id = None
         self._body_done = False
-        self._early_related = None
         self.query_one(ArticleBody).clear()
         self.query_one("#reader-welcome").display = True
         self.query_one("#reader-article").display = False
