@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import webbrowser
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,3 +21,16 @@ def feed_server(tmp_path: Path) -> Iterator[StaticServer]:
     root.mkdir()
     with StaticServer(root) as server:
         yield server
+
+
+@pytest.fixture
+def browser(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The URLs the app asked the web browser to open (none really opens)."""
+    opened: list[str] = []
+
+    def fake_open(url: str, new: int = 0) -> bool:
+        opened.append(url)
+        return True
+
+    monkeypatch.setattr(webbrowser, "open", fake_open)
+    return opened

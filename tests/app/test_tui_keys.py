@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import webbrowser
 from pathlib import Path
 
 import pytest
@@ -253,15 +252,8 @@ async def test_search_finds_words_in_the_text_newest_first(library: Library) -> 
         assert whens == sorted(whens, reverse=True)
 
 
-async def test_o_opens_http_links_in_a_thread(library: Library,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    opened: list[str] = []
-
-    def fake_open(url: str, new: int = 0) -> bool:
-        opened.append(url)
-        return True
-
-    monkeypatch.setattr(webbrowser, "open", fake_open)
+async def test_o_opens_http_links_in_a_thread(library: Library, browser: list[str]) -> None:
+    opened = browser
     app = make_app(library)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -4,11 +4,9 @@ the rest of a long body in a thread worker)."""
 from __future__ import annotations
 
 import threading
-import webbrowser
 from dataclasses import replace
 from typing import Any
 
-import pytest
 from rich.style import Style
 from textual.pilot import Pilot
 from tui_helpers import Library, make_app, screen_text, settle, wait_until
@@ -67,14 +65,8 @@ async def test_a_rich_body_reads_as_formatted_text(library: Library) -> None:
 
 
 async def test_a_link_in_the_body_opens_in_the_browser(library: Library,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    opened: list[str] = []
-
-    def fake_open(url: str, new: int = 0) -> bool:
-        opened.append(url)
-        return True
-
-    monkeypatch.setattr(webbrowser, "open", fake_open)
+                                                       browser: list[str]) -> None:
+    opened = browser
     app = make_app(library)
     async with app.run_test(size=TALL) as pilot:
         await open_rich_article(pilot)

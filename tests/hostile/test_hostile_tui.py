@@ -113,6 +113,18 @@ async def test_hostile_articles_render_as_plain_safe_text(hostile_run: HostileRu
         assert_clean(text, label)
 
 
+async def _show_markup_feed(pilot: Any, app: ToasterApp, url: str) -> None:
+    """Pick the markup-injection feed in the sidebar and wait for its 7 articles."""
+    await _settle(pilot)
+    sidebar = app.query_one(Sidebar)
+    await _wait(pilot, lambda: len(sidebar.root.children) > 3, "the sidebar")
+    feed = next(f for f in sidebar.feeds_of(sidebar.root.children[0].data)  # type: ignore[arg-type]
+                if f.url == url)
+    assert sidebar.select_key(("feed", feed.id))
+    await _settle(pilot)
+    await _wait(pilot, lambda: len(app.main.articles.rows) == 7, "the feed's articles")
+
+
 async def test_markup_looking_article_titles_show_literally(hostile_run: HostileRun,
                                                            tmp_path: Path) -> None:
     """The article list and the reader show "[@click=...]" titles as text (the
@@ -128,15 +140,8 @@ async def test_markup_looking_article_titles_show_literally(hostile_run: Hostile
     target.close()
     app = ToasterApp(config, db, now=lambda: FIXED_NOW)
     async with app.run_test(size=SIZE) as pilot:
-        await _settle(pilot)
-        sidebar = app.query_one(Sidebar)
-        await _wait(pilot, lambda: len(sidebar.root.children) > 3, "the sidebar")
-        feed = next(f for f in sidebar.feeds_of(sidebar.root.children[0].data)  # type: ignore[arg-type]
-                    if f.url == url)
-        assert sidebar.select_key(("feed", feed.id))
-        await _settle(pilot)
+        await _show_markup_feed(pilot, app, url)
         main = app.main
-        await _wait(pilot, lambda: len(main.articles.rows) == 7, "the feed's articles")
         assert "[@click=app.quit]Click me[/]" in screen_text(app)
         for row in main.articles.rows:
             main.open_article(row)
@@ -184,15 +189,8 @@ async def test_feed_text_that_looks_like_markup_shows_literally(hostile_run: Hos
     url = hostile_run.url("content-markup-injection")
     app = ToasterApp(config, db, now=lambda: FIXED_NOW)
     async with app.run_test(size=SIZE) as pilot:
-        await _settle(pilot)
-        sidebar = app.query_one(Sidebar)
-        await _wait(pilot, lambda: len(sidebar.root.children) > 3, "the sidebar")
-        feed = next(f for f in sidebar.feeds_of(sidebar.root.children[0].data)  # type: ignore[arg-type]
-                    if f.url == url)
-        assert sidebar.select_key(("feed", feed.id))
-        await _settle(pilot)
+        await _show_markup_feed(pilot, app, url)
         main = app.main
-        await _wait(pilot, lambda: len(main.articles.rows) == 7, "the feed's articles")
         listing = screen_text(app)
         assert "[@click=app.quit]Click me[/]" in listing
         row = next(r for r in main.articles.rows if r.title.startswith("[@click"))
