@@ -569,8 +569,8 @@ class Bench:
             f"{len(search_fig.toaster)} queries")
 
     def _newest_title(self, toaster: Toaster) -> str:
-        from toaster_tui import queries
-        from toaster_tui.store import connect
+        from toaster_tui.store import queries
+        from toaster_tui.store.database import connect
 
         db = connect(toaster.db)
         try:
@@ -580,8 +580,8 @@ class Bench:
         return rows[0].title if rows else ""
 
     def _search(self, toaster: Toaster) -> list[float]:
-        from toaster_tui import queries
-        from toaster_tui.store import connect
+        from toaster_tui.store import queries
+        from toaster_tui.store.database import connect
 
         db = connect(toaster.db)
         try:
@@ -627,7 +627,7 @@ class Bench:
                 say(f"  run {i + 1}: refresh {got['refresh_s']:.2f} s, a 5 ms sleep came back "
                     f"late by median {got['median_ms']:.1f} ms, p99 {got['p99_ms']:.1f} ms, max "
                     f"{got['max_ms']:.1f} ms")
-        fig.note = ("toaster_tui.update.Refresher alone on an event loop, its default "
+        fig.note = ("toaster_tui.refresh.update.Refresher alone on an event loop, its default "
                     "settings; a coroutine sleeping 5 ms measures how late the loop wakes it "
                     "(what a key press would wait for on top of the app's own work)")
 
@@ -880,9 +880,9 @@ def heartbeat(port: int, feeds: int, db: Path) -> int:
     """Run a refresh in this process beside a 5 ms heartbeat; print JSON."""
     import asyncio
 
-    from toaster_tui.models import FeedSpec, Settings
-    from toaster_tui.store import Store
-    from toaster_tui.update import Refresher
+    from toaster_tui.core.models import FeedSpec, Settings
+    from toaster_tui.refresh.update import Refresher
+    from toaster_tui.store.database import Store
 
     urls = [f"http://{farm_mod.HOST_PREFIX}{k % 50 + 1}:{port}/feed/{k}.xml"
             for k in range(feeds)]

@@ -19,9 +19,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from toaster_tui import queries
-from toaster_tui.models import DEFAULT_TOPICS, EntryData, FeedData, FeedSpec
-from toaster_tui.store import Store
+from toaster_tui.core.models import DEFAULT_TOPICS, EntryData, FeedData, FeedSpec
+from toaster_tui.store import queries
+from toaster_tui.store.database import Store
 
 SYLLABLES = ["ka", "lo", "mi", "ne", "ru", "ta", "vo", "si", "pe", "da", "gu", "fe", "zo", "bi"]
 

@@ -62,9 +62,9 @@ from textual import events
 from toaster_tui.app.app import ToasterApp
 from toaster_tui.app.widgets.article_list import ArticleList
 from toaster_tui.app.widgets.reader import ReaderPane
-from toaster_tui.config import parse_config
-from toaster_tui.schema import index_articles_after
-from toaster_tui.store import Store, connect
+from toaster_tui.config.load import parse_config
+from toaster_tui.store.database import Store, connect
+from toaster_tui.store.schema import index_articles_after
 
 TOPICS = ("Technology", "Design", "Programming", "Science", "News", "Gaming", "Business",
           "Health", "Food", "Travel", "Books", "Music")

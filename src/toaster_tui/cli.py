@@ -16,14 +16,17 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn, TextIO
 
-from toaster_tui import __version__, config_edit, paths, queries
-from toaster_tui.config import ensure_config
-from toaster_tui.errors import ConfigError, ToasterError
-from toaster_tui.models import Config, FeedSpec
-from toaster_tui.render import article_json, article_line, detail_text, feed_json, feed_line
-from toaster_tui.sanitize import clean_line, clean_text, json_safe
-from toaster_tui.store import Store
-from toaster_tui.update import FeedOutcome, Refresher
+from toaster_tui import __version__
+from toaster_tui.config import edit as config_edit
+from toaster_tui.config import paths
+from toaster_tui.config.load import ensure_config
+from toaster_tui.core.errors import ConfigError, ToasterError
+from toaster_tui.core.models import Config, FeedSpec
+from toaster_tui.core.sanitize import clean_line, clean_text, json_safe
+from toaster_tui.reading.render import article_json, article_line, detail_text, feed_json, feed_line
+from toaster_tui.refresh.update import FeedOutcome, Refresher
+from toaster_tui.store import queries
+from toaster_tui.store.database import Store
 
 
 class UsageError(ToasterError):
@@ -162,7 +165,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    from toaster_tui.subscribe import resolve_feed
+    from toaster_tui.feeds.subscribe import resolve_feed
 
     config = _load(args)
     resolved = asyncio.run(resolve_feed(args.url, config.settings))
@@ -244,7 +247,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from toaster_tui.opml import parse_opml
+    from toaster_tui.feeds.opml import parse_opml
 
     path = Path(args.file)
     try:
@@ -263,7 +266,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from toaster_tui.opml import render_opml
+    from toaster_tui.feeds.opml import render_opml
 
     config = _load(args)
     store = _open_store(args, config)

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from toaster_tui.app.app import ToasterApp
-from toaster_tui.demo_session import DemoRefresher, seed_demo
+from toaster_tui.demo.session import DemoRefresher, seed_demo
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)

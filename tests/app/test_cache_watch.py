@@ -25,8 +25,8 @@ from tui_helpers import (
 
 from toaster_tui.app.app import ToasterApp
 from toaster_tui.app.cache_watch import CacheWatch
-from toaster_tui.parse import parse_feed
-from toaster_tui.store import Store
+from toaster_tui.feeds.parse import parse_feed
+from toaster_tui.store.database import Store
 
 SIZE = (140, 44)
 POLL = 0.1

@@ -19,7 +19,7 @@ from tui_helpers import (
 from toaster_tui.app.screens.add_feed import AddFeedDialog
 from toaster_tui.app.widgets.article_list import ArticleList
 from toaster_tui.app.widgets.sidebar import Sidebar
-from toaster_tui.config import load_config
+from toaster_tui.config.load import load_config
 
 SIZE = (140, 44)
 

@@ -7,11 +7,12 @@ from pathlib import Path
 
 from tui_helpers import Library, make_app, screen_text, settle, wait_until
 
-from toaster_tui import demo, queries
-from toaster_tui.config import load_config
-from toaster_tui.demo_session import DemoRefresher, seed_demo
-from toaster_tui.models import Settings
-from toaster_tui.store import connect
+from toaster_tui.config.load import load_config
+from toaster_tui.core.models import Settings
+from toaster_tui.demo import samples as demo
+from toaster_tui.demo.session import DemoRefresher, seed_demo
+from toaster_tui.store import queries
+from toaster_tui.store.database import connect
 
 
 def test_seed_demo_writes_the_config_and_fills_the_cache(tmp_path: Path) -> None:

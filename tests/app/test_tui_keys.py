@@ -14,7 +14,7 @@ from toaster_tui.app.widgets.article_list import ArticleList
 from toaster_tui.app.widgets.body import ArticleBody
 from toaster_tui.app.widgets.reader import ReaderPane
 from toaster_tui.app.widgets.sidebar import ALL, Sidebar
-from toaster_tui.config import load_config
+from toaster_tui.config.load import load_config
 
 SIZE = (140, 44)
 

@@ -27,8 +27,8 @@ from toaster_tui.app.refresh import (
 )
 from toaster_tui.app.widgets.article_list import ArticleList
 from toaster_tui.app.widgets.status import StatusBar
-from toaster_tui.models import Settings
-from toaster_tui.update import FeedOutcome, ProgressFn, RefreshReport
+from toaster_tui.core.models import Settings
+from toaster_tui.refresh.update import FeedOutcome, ProgressFn, RefreshReport
 
 SIZE = (140, 44)
 

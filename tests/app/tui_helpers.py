@@ -19,10 +19,10 @@ from textual.pilot import Pilot
 
 from pilot_helpers import screen_text, wait_until  # noqa: F401  (re-exported)
 from toaster_tui.app.app import ToasterApp
-from toaster_tui.config import parse_config
-from toaster_tui.parse import parse_feed
-from toaster_tui.schema import index_articles_after, last_article_id
-from toaster_tui.store import Store, connect
+from toaster_tui.config.load import parse_config
+from toaster_tui.feeds.parse import parse_feed
+from toaster_tui.store.database import Store, connect
+from toaster_tui.store.schema import index_articles_after, last_article_id
 
 FIXED_NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 DATA = Path(__file__).parent / "data"

@@ -20,7 +20,8 @@ START = time.monotonic()
 
 
 def main(argv: Sequence[str]) -> int:
-    from toaster_tui import cli, update
+    from toaster_tui import cli
+    from toaster_tui.refresh import update
 
     times: dict[str, float] = {}
     original = update.Refresher.run

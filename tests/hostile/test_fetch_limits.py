@@ -7,9 +7,9 @@ import time
 
 from hostile.cases import rss
 from hostile.server import Conn, HostileServer
-from toaster_tui import fetch
-from toaster_tui.fetch import Fetcher, FetchResult, Outcome, describe_error
-from toaster_tui.models import Settings
+from toaster_tui.core.models import Settings
+from toaster_tui.feeds import fetch
+from toaster_tui.feeds.fetch import Fetcher, FetchResult, Outcome, describe_error
 
 
 def test_big_downloads_share_a_few_slots_and_all_finish() -> None:

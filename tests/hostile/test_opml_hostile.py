@@ -11,9 +11,9 @@ import pytest
 from clirunner import Cli
 from hostile.cases import BIDI, C1, SEQUENCES
 from hostile.conftest import assert_clean
-from toaster_tui.config import load_config
-from toaster_tui.errors import OpmlError
-from toaster_tui.opml import MAX_OPML_BYTES, parse_opml
+from toaster_tui.config.load import load_config
+from toaster_tui.core.errors import OpmlError
+from toaster_tui.feeds.opml import MAX_OPML_BYTES, parse_opml
 
 OPML_HEAD = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 

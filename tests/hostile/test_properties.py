@@ -1,6 +1,6 @@
 """Properties of extraction, sanitising and the XML guard, with attacker-shaped input.
 
-tests/test_sanitize.py and tests/test_extract.py hold the general properties;
+tests/core/test_sanitize.py and tests/reading/test_extract.py hold the general properties;
 these strategies are built from what an attacker sends: active HTML, escape
 sequences, character references to controls, DTD fragments, unclosable
 markup, and repetitions chosen to find super-linear time.
@@ -20,10 +20,8 @@ from hypothesis import strategies as st
 
 from hostile.cases import BIDI, C0, C1, SEQUENCES
 from hostile.conftest import UNSAFE
-from toaster_tui import extract, feedguard
-from toaster_tui.errors import FeedError
-from toaster_tui.parse import parse_feed
-from toaster_tui.sanitize import (
+from toaster_tui.core.errors import FeedError
+from toaster_tui.core.sanitize import (
     MAX_URL,
     clean_line,
     clean_text,
@@ -31,6 +29,9 @@ from toaster_tui.sanitize import (
     json_safe,
     safe_url,
 )
+from toaster_tui.feeds import feedguard
+from toaster_tui.feeds.parse import parse_feed
+from toaster_tui.reading import extract
 
 SECRET = "TOASTER-PROPERTY-SECRET"
 BASE = "https://base.example/post/1"
@@ -261,7 +262,7 @@ def test_pathological_feeds_parse_quickly() -> None:
 def test_huge_person_fields_parse_quickly(fast_path: bool, monkeypatch: pytest.MonkeyPatch) -> None:
     """feedparser's email regex is quadratic in an author's length: person
     fields are cut to MAX_PERSON before any parser sees them, on both paths."""
-    import toaster_tui.parse as parse_module
+    import toaster_tui.feeds.parse as parse_module
     monkeypatch.setattr(parse_module, "FAST_PATH", fast_path)
     items = b"".join(
         b"<item><guid>g%d</guid><title>t</title><author>" % i + b"a." * 2500 + b"</author>"
@@ -278,7 +279,7 @@ def test_huge_person_fields_parse_quickly(fast_path: bool, monkeypatch: pytest.M
 
 def test_feed_discovery_on_a_hostile_page_stays_linear() -> None:
     """`toaster add URL` parses whatever page URL returns (up to max_bytes)."""
-    from toaster_tui.discover import find_feed_links
+    from toaster_tui.feeds.discover import find_feed_links
     for unit in ("<a", "<!--", "<a x='", "</a"):
         page = ('<html><head><link rel="alternate" type="application/rss+xml" href="/f.xml">'
                 + unit * (1_000_000 // len(unit)))

@@ -45,11 +45,11 @@ from toaster_tui.app.refresh import (
 from toaster_tui.app.screens.error import ErrorDialog
 from toaster_tui.app.screens.help import HelpScreen
 from toaster_tui.app.screens.main import MainScreen
-from toaster_tui.config import load_config
-from toaster_tui.errors import ConfigError, ToasterError
-from toaster_tui.models import Config
-from toaster_tui.sanitize import safe_url
-from toaster_tui.update import WORKER_NICE, Refresher, RefreshReport
+from toaster_tui.config.load import load_config
+from toaster_tui.core.errors import ConfigError, ToasterError
+from toaster_tui.core.models import Config
+from toaster_tui.core.sanitize import safe_url
+from toaster_tui.refresh.update import WORKER_NICE, Refresher, RefreshReport
 
 __all__ = ["RefresherFactory", "RefresherLike", "ToasterApp"]
 

@@ -20,8 +20,8 @@ from pathlib import Path
 
 from textual.message import Message
 
-from toaster_tui.errors import StorageError
-from toaster_tui.store import connect
+from toaster_tui.core.errors import StorageError
+from toaster_tui.store.database import connect
 
 __all__ = ["CACHE_POLL_SECONDS", "CacheChanged", "CacheWatch"]
 

@@ -15,10 +15,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from toaster_tui import queries
-from toaster_tui.models import ArticleDetail, ArticleRow, FeedRow, FeedSpec, UnreadCounts
-from toaster_tui.queries import ArticleFilter, Cursor
-from toaster_tui.store import Store
+from toaster_tui.core.models import ArticleDetail, ArticleRow, FeedRow, FeedSpec, UnreadCounts
+from toaster_tui.store import queries
+from toaster_tui.store.database import Store
+from toaster_tui.store.queries import ArticleFilter, Cursor
 
 __all__ = ["DataSource", "SidebarData"]
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from textual.message import Message
 
 from toaster_tui.app.data import SidebarData
-from toaster_tui.models import ArticleDetail, ArticleRow, Config
+from toaster_tui.core.models import ArticleDetail, ArticleRow, Config
 
 __all__ = [
     "ArticleLoaded",

@@ -30,9 +30,9 @@ from typing import TYPE_CHECKING, Protocol
 
 from textual.message import Message
 
-from toaster_tui.errors import ToasterError
-from toaster_tui.models import Settings
-from toaster_tui.update import (
+from toaster_tui.core.errors import ToasterError
+from toaster_tui.core.models import Settings
+from toaster_tui.refresh.update import (
     PROCESS_POOL_THRESHOLD,
     FeedOutcome,
     ProgressFn,

@@ -6,8 +6,8 @@ import tempfile
 from pathlib import Path
 
 from toaster_tui.app.app import ToasterApp
-from toaster_tui.demo_session import DemoRefresher, seed_demo
-from toaster_tui.store import Store
+from toaster_tui.demo.session import DemoRefresher, seed_demo
+from toaster_tui.store.database import Store
 
 __all__ = ["run_app", "run_demo"]
 

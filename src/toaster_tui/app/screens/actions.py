@@ -14,15 +14,15 @@ from typing import TYPE_CHECKING, cast
 
 from textual.screen import Screen
 
-from toaster_tui import config_edit
 from toaster_tui.app.messages import Deferred
 from toaster_tui.app.screens.add_feed import AddedFeed, AddFeedDialog
 from toaster_tui.app.screens.confirm import ConfirmDialog
 from toaster_tui.app.screens.feed_errors import FeedErrorsDialog
 from toaster_tui.app.screens.topic import TopicDialog
 from toaster_tui.app.widgets.sidebar import ALL
-from toaster_tui.errors import ToasterError
-from toaster_tui.models import ArticleRow, Config, FeedRow
+from toaster_tui.config import edit as config_edit
+from toaster_tui.core.errors import ToasterError
+from toaster_tui.core.models import ArticleRow, Config, FeedRow
 
 if TYPE_CHECKING:
     from toaster_tui.app.app import ToasterApp

@@ -20,11 +20,11 @@ from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, LoadingIndicator, Static
 
-from toaster_tui import config_edit
-from toaster_tui.errors import ToasterError
-from toaster_tui.models import Config, Settings
-from toaster_tui.sanitize import clean_line
-from toaster_tui.subscribe import check_url, resolve_feed
+from toaster_tui.config import edit as config_edit
+from toaster_tui.core.errors import ToasterError
+from toaster_tui.core.models import Config, Settings
+from toaster_tui.core.sanitize import clean_line
+from toaster_tui.feeds.subscribe import check_url, resolve_feed
 
 __all__ = ["AddFeedDialog", "AddedFeed"]
 

@@ -11,7 +11,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-from toaster_tui.models import FeedRow
+from toaster_tui.core.models import FeedRow
 
 __all__ = ["FeedErrorsDialog"]
 

@@ -31,10 +31,10 @@ from toaster_tui.app.widgets.article_list import ArticleList
 from toaster_tui.app.widgets.reader import ReaderPane
 from toaster_tui.app.widgets.sidebar import ALL, Sidebar, SidebarEntry
 from toaster_tui.app.widgets.status import StatusBar
-from toaster_tui.models import ArticleRow, Config
-from toaster_tui.queries import ArticleFilter
-from toaster_tui.sanitize import safe_url
-from toaster_tui.update import RefreshReport
+from toaster_tui.core.models import ArticleRow, Config
+from toaster_tui.core.sanitize import safe_url
+from toaster_tui.refresh.update import RefreshReport
+from toaster_tui.store.queries import ArticleFilter
 
 if TYPE_CHECKING:
     from toaster_tui.app.app import ToasterApp

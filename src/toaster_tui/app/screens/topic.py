@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, OptionList, Static
 
-from toaster_tui.sanitize import clean_line
+from toaster_tui.core.sanitize import clean_line
 
 __all__ = ["TopicDialog"]
 

@@ -28,8 +28,8 @@ from textual.worker import Worker, WorkerState
 from toaster_tui.app.data import DataSource
 from toaster_tui.app.messages import Deferred
 from toaster_tui.app.widgets.article_row import RowStyles, message_strip, render_row
-from toaster_tui.models import ArticleRow
-from toaster_tui.queries import ArticleFilter, Cursor, cursor_of
+from toaster_tui.core.models import ArticleRow
+from toaster_tui.store.queries import ArticleFilter, Cursor, cursor_of
 
 __all__ = ["ArticleList"]
 

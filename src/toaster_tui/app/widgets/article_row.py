@@ -14,8 +14,8 @@ from rich.style import Style
 from rich.text import Text
 from textual.strip import Strip
 
-from toaster_tui.models import ArticleRow
-from toaster_tui.timefmt import relative_age
+from toaster_tui.core.models import ArticleRow
+from toaster_tui.reading.timefmt import relative_age
 
 __all__ = ["RowStyles", "message_strip", "render_row"]
 

@@ -25,9 +25,9 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from toaster_tui.app.widgets.body import ArticleBody
-from toaster_tui.models import ArticleDetail, ArticleRow
-from toaster_tui.render import byline
-from toaster_tui.timefmt import relative_age
+from toaster_tui.core.models import ArticleDetail, ArticleRow
+from toaster_tui.reading.render import byline
+from toaster_tui.reading.timefmt import relative_age
 
 __all__ = ["ReaderPane", "RelatedList"]
 

@@ -13,7 +13,7 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from toaster_tui.app.data import SidebarData
-from toaster_tui.models import Config, FeedRow
+from toaster_tui.core.models import Config, FeedRow
 
 __all__ = ["Sidebar", "SidebarEntry"]
 

@@ -1,0 +1,1 @@
+"""Plain data shared by every layer: the dataclasses, the exception tree and terminal-safe text."""

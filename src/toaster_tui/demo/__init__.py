@@ -1,0 +1,1 @@
+"""`toaster demo`: bundled sample feeds and the offline session built from them."""

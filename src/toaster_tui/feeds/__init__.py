@@ -1,0 +1,1 @@
+"""Feeds on the wire: HTTP fetching and its guards, parsing, discovery and OPML."""

@@ -1,0 +1,487 @@
+"""Hostile-input guards that run on a fetched document before any parser sees it.
+
+XML (`guard_xml`), in order:
+
+1. The bytes are decoded exactly as feedparser would decode them (its own
+   `convert_to_utf8`: HTTP charset, BOM, XML declaration, fallbacks, UTF-7 and
+   UTF-16 included), so what is checked here is what gets parsed, whatever
+   encoding a server claims. An HTML page is recognised here and refused.
+2. DTDs are defused. A DOCTYPE's internal subset is rebuilt from scratch,
+   keeping only general entities whose value is one character reference
+   (`<!ENTITY nbsp "&#160;">`). So no entity can expand to more than one
+   character: no billion laughs, no quadratic blow-up, no external entity or
+   external DTD (no file is ever read, no URL fetched), no parameter entity.
+3. Raw escape sequences (7- and 8-bit) are dropped whole, payload included,
+   before a parser maps C1 characters to cp1252 and hides their ends; person
+   fields (author, creator, name, email...) are cut to MAX_PERSON characters,
+   as feedparser scans them with a regex quadratic in their length.
+4. One expat pass (no DTD, no external anything) bounds the structure:
+   nesting depth, elements, attributes, references; and it cuts the document
+   after MAX_ENTRIES entries (closing what was open, so it stays well-formed).
+5. A document expat rejects gets the usual repairs (stray `&`, HTML named
+   entities, characters XML forbids). If it is still malformed it is left to
+   feedparser's lenient parser only when small: that parser is linear but
+   slow and memory-hungry on hostile input.
+
+JSON (`guard_json`): the number of objects and arrays is bounded before
+`json.loads` builds them (deep nesting is json's own RecursionError).
+
+Every refusal is a FeedError with a message in plain words.
+"""
+
+from __future__ import annotations
+
+import html.entities
+import re
+from typing import Any, NoReturn
+from xml.parsers import expat
+
+from feedparser.encodings import convert_to_utf8
+from feedparser.sanitizer import replace_doctype
+
+from toaster_tui.core.errors import FeedError
+
+__all__ = [
+    "MAX_ATTRIBUTES",
+    "MAX_DEPTH",
+    "MAX_ELEMENTS",
+    "MAX_ENTRIES",
+    "MAX_JSON_CONTAINERS",
+    "MAX_LENIENT_BYTES",
+    "MAX_REFERENCES",
+    "MAX_TOTAL_ATTRIBUTES",
+    "guard_json",
+    "guard_xml",
+]
+
+MAX_ENTRIES = 1000
+"""Entries kept from one document (the first ones: feeds list newest first)."""
+MAX_DEPTH = 512
+"""Element nesting depth (inline XHTML content included)."""
+MAX_ELEMENTS = 300_000
+"""Elements in the part of the document that is kept."""
+MAX_LENIENT_BYTES = 1024 * 1024
+"""Largest malformed document handed to feedparser's lenient parser."""
+MAX_JSON_CONTAINERS = 200_000
+"""Objects plus arrays in a JSON Feed."""
+MAX_ATTRIBUTES = 256
+"""Attributes (namespace declarations included) on one element."""
+MAX_TOTAL_ATTRIBUTES = 200_000
+"""Attributes in the part of the document that is kept."""
+MAX_REFERENCES = 1_000_000
+"""Entity and character references ("&...;") in one document: each is a
+separate piece of text to a parser, so they cost far more than their bytes."""
+MAX_PERSON = 256
+"""Characters kept of an author, creator, name, email... element's text:
+feedparser looks for an email address in it with a regex quadratic in its
+length (20 KB of "a" cost a second, 200 KB minutes)."""
+MAX_REPAIR_GROWTH = 4 * 1024 * 1024
+"""Bytes the repairs (stray "&" escaped) may add to a document."""
+_CHUNK = 256 * 1024
+MAX_DTD_ENTITIES = 256
+
+_UTF8_DECL = b"<?xml version='1.0' encoding='utf-8'?>"
+_XML_DECL = re.compile(rb"<\?xml[^>]*?>")
+_MARKER = re.compile(rb"<!(?i:doctype|entity)")
+_DOCTYPE_NAME = re.compile(rb"<!DOCTYPE\s+([A-Za-z_][A-Za-z0-9_.:-]{0,63})", re.I)
+_SAFE_ENTITY = re.compile(
+    rb"<!ENTITY\s+([A-Za-z_][A-Za-z0-9_]{0,31})\s+([\"'])&#(x[0-9A-Fa-f]{1,6}|[0-9]{1,7});\2\s*>"
+)
+# Where the doctype scanner must look: quotes, comments, PIs, brackets, ends.
+_DTD_TOKEN = re.compile(rb"[\"'\[\]>]|<!--|<\?")
+_SPACE = b" \t\r\n"
+_ENTRY_NAMES = frozenset({"item", "entry"})
+# A (possibly prefixed) item/entry start tag, for documents expat cannot read.
+_ENTRY_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:item|entry)[\s/>]", re.I)
+# XML 1.0 forbids these characters even escaped.
+_BAD_CHARS = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
+# A raw escape sequence (ESC is one of those characters): dropped whole, payload
+# included, as sanitize does, but never past a "<" so no markup is eaten.
+# 8-bit forms too (C1 characters, legal in XML: UTF-8 \xc2\x80-\x9f): parsers map
+# some C1 characters to cp1252, which would hide a sequence's end from sanitize.
+_PAYLOAD = rb"(?:[^\x07\x1b<\xc2]++|\xc2(?!\x9c))*+"
+_ST = rb"(?:\x07|\x1b\\|\xc2\x9c)?"
+_ESCAPE_SEQ = re.compile(
+    rb"\x1b(?:[\]P^_X]" + _PAYLOAD + _ST + rb"|\[[0-9;?]*+[ -/]*+[@-~]?|[ -/]*+[0-;=-~]?)"
+    rb"|\xc2[\x90\x98\x9d\x9e\x9f]" + _PAYLOAD + _ST
+    + rb"|\xc2\x9b[0-9;?]*+[ -/]*+[@-~]?"
+)
+_ESCAPE_START = re.compile(rb"\x1b|\xc2[\x90\x98\x9b\x9d-\x9f]")
+_PERSON_TAGS = ("author|creator|managingEditor|webMaster|name|email|uri|contributor|publisher"
+                "|owner")
+# A person element's start tag (any prefix), an optional CDATA opening, then
+# more text than MAX_PERSON before the next markup: the excess is cut.
+_PERSON_FIELD = re.compile(
+    rf"(<(?:[A-Za-z_][\w.-]*:)?(?i:{_PERSON_TAGS})(?=[\s/>])[^<>]*+>(?:\s*+<!\[CDATA\[)?)"
+    rf"([^<\]]{{{MAX_PERSON}}})[^<\]]*+")
+_PERSON_FIELD_BYTES = re.compile(_PERSON_FIELD.pattern.encode())
+_HTML_START = re.compile(rb"<(?:!doctype\s+html|html)[\s>]", re.I)
+_FEED_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:rss|feed|rdf)[\s>/]", re.I)
+_AMP = re.compile(rb"&(?:(#[0-9]{1,8}|#[xX][0-9A-Fa-f]{1,7}|[A-Za-z][A-Za-z0-9]{0,31});)?")
+_XML_NAMED = frozenset({b"amp", b"lt", b"gt", b"quot", b"apos"})
+
+
+class _Stop(Exception):
+    """Raised inside expat callbacks to end the pass early."""
+
+
+# --- decoding ---------------------------------------------------------------------
+
+def _to_utf8(data: bytes, url: str, content_type: str | None) -> bytes:
+    """The document as feedparser will decode it, re-encoded as UTF-8."""
+    headers = {"content-location": url}
+    if content_type:
+        headers["content-type"] = content_type
+    result: dict[str, Any] = {}
+    try:
+        out = convert_to_utf8(headers, data, result)
+    except Exception:  # a codec that blows up on hostile bytes: decode leniently
+        out = data
+    if result.get("encoding"):
+        return bytes(out)
+    # No encoding worked: feedparser would read it as UTF-8 with replacements.
+    text = bytes(out).decode("utf-8", "replace").encode("utf-8")
+    if _XML_DECL.match(text):
+        return _XML_DECL.sub(_UTF8_DECL, text, count=1)
+    return _UTF8_DECL + b"\n" + text
+
+
+def utf8_content_type(content_type: str | None) -> str | None:
+    """The media type with its charset set to UTF-8 (what guard_xml returns)."""
+    if not content_type:
+        return None
+    media = content_type.split(";", 1)[0].strip()
+    return f"{media}; charset=utf-8" if media else None
+
+
+# --- DTDs ----------------------------------------------------------------------------
+
+def _skip_space(data: bytes, i: int) -> int:
+    n = len(data)
+    while i < n and data[i] in _SPACE:
+        i += 1
+    return i
+
+
+def _scan_doctype(data: bytes, start: int) -> tuple[int, int, int]:
+    """(end, subset_start, subset_end) of the DOCTYPE at `start`; end is -1 if unterminated.
+
+    subset_start == subset_end == -1 when there is no internal subset.
+    """
+    i = start + len(b"<!DOCTYPE")
+    subset = (-1, -1)
+    in_subset = False
+    while True:
+        m = _DTD_TOKEN.search(data, i)
+        if m is None:
+            return -1, -1, -1
+        tok, i = m.group(), m.end()
+        if tok in (b'"', b"'"):
+            close = data.find(tok, i)
+            if close < 0:
+                return -1, -1, -1
+            i = close + 1
+        elif tok == b"<!--":
+            close = data.find(b"-->", i)
+            if close < 0:
+                return -1, -1, -1
+            i = close + 3
+        elif tok == b"<?":
+            close = data.find(b"?>", i)
+            if close < 0:
+                return -1, -1, -1
+            i = close + 2
+        elif tok == b"[":
+            if not in_subset and subset[0] < 0:
+                in_subset = True
+                subset = (i, -1)
+        elif tok == b"]":
+            if in_subset:
+                in_subset = False
+                subset = (subset[0], i - 1)
+        elif tok == b">" and not in_subset:
+            return i, subset[0], subset[1]
+
+
+def _safe_entities(subset: bytes) -> list[bytes]:
+    """`<!ENTITY name "&#N;">` declarations for one allowed character each."""
+    kept: list[bytes] = []
+    seen: set[bytes] = set()
+    for m in _SAFE_ENTITY.finditer(subset):
+        name, ref = m.group(1), m.group(3)
+        code = int(ref[1:], 16) if ref[:1] in (b"x", b"X") else int(ref)
+        if not _xml_char(code) or code < 0x20 or name in seen or name in _XML_NAMED:
+            continue
+        seen.add(name)
+        kept.append(b'<!ENTITY %s "&#%d;">' % (name, code))
+        if len(kept) >= MAX_DTD_ENTITIES:
+            break
+    return kept
+
+
+def _xml_char(code: int) -> bool:
+    return (code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD
+            or 0x10000 <= code <= 0x10FFFF)
+
+
+def _defuse_dtd(data: bytes) -> tuple[bytes, frozenset[bytes]]:
+    """The document with any DOCTYPE rebuilt safely; also the entity names kept."""
+    if _MARKER.search(data) is None:
+        return data, frozenset()
+    decl = _XML_DECL.match(data)
+    i = decl.end() if decl else 0
+    doctype_at: tuple[int, int, int, int] | None = None
+    while True:  # the prolog: blanks, comments, PIs and DOCTYPEs
+        i = _skip_space(data, i)
+        if data.startswith(b"<?", i):
+            close = data.find(b"?>", i + 2)
+            if close < 0:
+                break
+            i = close + 2
+        elif data.startswith(b"<!--", i):
+            close = data.find(b"-->", i + 4)
+            if close < 0:
+                break
+            i = close + 3
+        elif data[i:i + 9].upper() == b"<!DOCTYPE":
+            end, sub_start, sub_end = _scan_doctype(data, i)
+            if end < 0:
+                break
+            if doctype_at is None:
+                doctype_at = (i, end, sub_start, sub_end)
+            i = end
+        else:
+            break
+    kept: list[bytes] = []
+    name = b""
+    if doctype_at is not None:
+        start, _end, sub_start, sub_end = doctype_at
+        found = _DOCTYPE_NAME.match(data, start)
+        name = found.group(1) if found else b""
+        if sub_start >= 0 and name:
+            kept = _safe_entities(data[sub_start:sub_end])
+    head = bytearray(decl.group() if decl else b"")
+    if kept:
+        head += b"\n<!DOCTYPE " + name + b" [\n" + b"\n".join(kept) + b"\n]>"
+    head += b"\n"
+    rest = data[i:]
+    # Whatever declarations remain before the first element (an unterminated
+    # DOCTYPE, junk) are neutralised: no parser may ever read them as a DTD.
+    # feedparser's idea of the head ends at the first "<\w"; expat's at the root.
+    ends = [m.start() for m in (re.search(rb"<\w", rest), re.search(rb"<[A-Za-z_\x80-\xff]", rest))
+            if m is not None]
+    cut = max(ends) if ends else len(rest)
+    lead = _MARKER.sub(lambda m: b"&lt;" + m.group()[1:], rest[:cut])
+    out = bytes(head) + lead + rest[cut:]
+    names = frozenset(_SAFE_ENTITY.match(k).group(1) for k in kept)  # type: ignore[union-attr]
+    _verify(out, names)
+    return out, names
+
+
+def _verify(data: bytes, names: frozenset[bytes]) -> None:
+    """Belt and braces: what feedparser will extract must be what was kept."""
+    _version, _data, entities = replace_doctype(data)
+    for key, value in entities.items():
+        if key.encode() not in names or not re.fullmatch(r"&#[0-9]{1,7};", value):
+            raise FeedError("the feed declares XML entities that cannot be made safe; refused")
+
+
+# --- structure -----------------------------------------------------------------------
+
+class _Structure:
+    """Expat callbacks: depth, element count, and where entry MAX_ENTRIES + 1 starts."""
+
+    def __init__(self, parser: Any) -> None:
+        self.parser = parser
+        self.depth = 0
+        self.elements = 0
+        self.attributes = 0
+        self.entries = 0
+        self.stack: list[str] = []
+        self.cut: int | None = None
+        self.problem: str | None = None
+
+    def start(self, name: str, attrs: Any) -> None:
+        self.elements += 1
+        if len(attrs) > 2 * MAX_ATTRIBUTES:  # [name, value, name, value, ...]
+            self.problem = (f"the feed has an element with more than {MAX_ATTRIBUTES} "
+                            "attributes; refused")
+            raise _Stop
+        self.attributes += len(attrs) // 2
+        if self.attributes > MAX_TOTAL_ATTRIBUTES:
+            self.problem = (f"the feed has more than {MAX_TOTAL_ATTRIBUTES:,} XML attributes; "
+                            "refused")
+            raise _Stop
+        local = name.rpartition(":")[2].lower()
+        if local in _ENTRY_NAMES:
+            self.entries += 1
+            if self.entries > MAX_ENTRIES:
+                self.cut = int(self.parser.CurrentByteIndex)
+                raise _Stop
+        self.stack.append(name)
+        if len(self.stack) > MAX_DEPTH:
+            self.problem = f"the feed is nested more than {MAX_DEPTH} levels deep; refused"
+            raise _Stop
+        if self.elements > MAX_ELEMENTS:
+            self.problem = f"the feed has more than {MAX_ELEMENTS:,} XML elements; refused"
+            raise _Stop
+
+    def end(self, _name: str) -> None:
+        if self.stack:
+            self.stack.pop()
+
+    def refuse(self, *_args: object) -> NoReturn:
+        self.problem = "the feed declares XML entities that cannot be made safe; refused"
+        raise _Stop
+
+    def entity(self, _name: str, is_parameter: int, value: str | None, *_rest: object) -> None:
+        if is_parameter or value is None or len(value) > 1:
+            self.refuse()
+
+
+def _check(data: bytes) -> tuple[_Structure, str | None]:
+    """One expat pass; (result, None) or (result, the well-formedness error)."""
+    parser = expat.ParserCreate()
+    seen = _Structure(parser)
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.ordered_attributes = True  # a flat list: half the memory of a dict
+    parser.EntityDeclHandler = seen.entity
+    parser.UnparsedEntityDeclHandler = seen.refuse
+    parser.ExternalEntityRefHandler = seen.refuse
+    parser.StartElementHandler = seen.start
+    parser.EndElementHandler = seen.end
+    try:
+        parser.Parse(data, True)
+    except _Stop:
+        pass
+    except expat.ExpatError as exc:
+        message = expat.ErrorString(exc.code) or "malformed XML"
+        return seen, f"line {exc.lineno}, column {exc.offset + 1}: {message}"
+    if seen.problem:
+        raise FeedError(seen.problem)
+    return seen, None
+
+
+def _repair(data: bytes, entities: frozenset[bytes]) -> bytes:
+    """The common faults of real feeds, fixed outside CDATA sections: a stray
+    "&" escaped, an HTML named entity made a character reference, a character
+    XML forbids (raw or referenced) dropped.
+
+    Works a chunk at a time (each cut right before a "<", which no reference
+    spans), so the pieces re.sub keeps alive stay few whatever the input.
+    """
+    def amp(m: re.Match[bytes]) -> bytes:
+        ref = m.group(1)
+        if ref is None:
+            return b"&amp;"
+        if ref[:1] == b"#":
+            code = int(ref[2:], 16) if ref[1:2] in (b"x", b"X") else int(ref[1:])
+            return m.group() if _xml_char(code) else b""
+        if ref in _XML_NAMED or ref in entities:
+            return m.group()
+        char = html.entities.html5.get(ref.decode("ascii") + ";")
+        return char.encode("ascii", "xmlcharrefreplace") if char else b"&amp;" + ref + b";"
+
+    def fix(text: bytes) -> bytes:
+        if b"\x1b" in text:
+            text = _ESCAPE_SEQ.sub(b"", text)
+        return _AMP.sub(amp, _BAD_CHARS.sub(b"", text))
+
+    out: list[bytes] = []
+    i, n = 0, len(data)
+    while i < n:
+        start = data.find(b"<![CDATA[", i)
+        end = n if start < 0 else start
+        while i < end:  # markup and text, a chunk at a time
+            cut = end if end - i <= _CHUNK else data.rfind(b"<", i + 1, i + _CHUNK)
+            cut = cut if cut > i else min(end, i + _CHUNK)
+            out.append(fix(data[i:cut]))
+            i = cut
+        if start < 0:
+            break
+        close = data.find(b"]]>", start)
+        close = n if close < 0 else close + 3
+        section = data[start:close]
+        if b"\x1b" in section:
+            section = _ESCAPE_SEQ.sub(b"", section)
+        out.append(_BAD_CHARS.sub(b"", section))
+        i = close
+    return b"".join(out)
+
+
+def _cut_entries(data: bytes, seen: _Structure) -> bytes:
+    assert seen.cut is not None
+    closing = b"".join(b"</" + name.encode("utf-8") + b">" for name in reversed(seen.stack))
+    return data[:seen.cut] + closing
+
+
+def guard_xml(data: bytes, url: str, content_type: str | None) -> tuple[bytes, str | None]:
+    """Make an XML document safe to hand to a parser: (UTF-8 bytes, content type).
+
+    Raises FeedError when it cannot be made safe or is too costly to read.
+    """
+    if not data.strip():
+        return data, content_type  # the parser says "empty response" itself
+    text = _to_utf8(data, url, content_type)
+    head = text[:4096]
+    html_at = _HTML_START.search(head)
+    feed_at = _FEED_START.search(head)
+    if html_at and (feed_at is None or html_at.start() < feed_at.start()):
+        raise FeedError("an HTML page, not a feed")
+    text, entities = _defuse_dtd(text)
+    if _ESCAPE_START.search(text):
+        text = _ESCAPE_SEQ.sub(b"", text)
+    if _PERSON_FIELD_BYTES.search(text):  # cut on characters, not bytes
+        text = _PERSON_FIELD.sub(r"\1\2", text.decode("utf-8", "replace")).encode("utf-8")
+    seen, error = _check(text)
+    if error is not None:
+        repaired = _repair(text, entities)
+        if len(repaired) - len(text) > MAX_REPAIR_GROWTH:
+            raise FeedError(f"malformed XML ({error}), with too many stray '&' to repair")
+        seen2, error2 = _check(repaired)
+        if error2 is None:
+            text, seen, error = repaired, seen2, None
+    if text.count(b"&") > MAX_REFERENCES:
+        raise FeedError(f"the feed has more than {MAX_REFERENCES:,} entity or character "
+                        "references; refused")
+    if error is None:
+        if seen.cut is not None:
+            text = _cut_entries(text, seen)
+        return text, utf8_content_type(content_type)
+    if len(text) > MAX_LENIENT_BYTES:
+        raise FeedError(f"malformed XML ({error}), and too large "
+                        f"({len(text) // 1024} KB) to read leniently")
+    # Lenient parsing reads everything: cut after MAX_ENTRIES entries by hand.
+    for count, m in enumerate(_ENTRY_TAG.finditer(text), 1):
+        if count > MAX_ENTRIES:
+            text = text[:m.start()]
+            break
+    return text, utf8_content_type(content_type)
+
+
+# --- JSON --------------------------------------------------------------------------------
+
+_JSON_STRING_REST = re.compile(rb'(?:[^"\\]++|\\.)*+"', re.S)
+
+
+def guard_json(data: bytes) -> None:
+    """Refuse a JSON document with more objects and arrays than a feed needs.
+
+    Brackets inside strings do not count; the scan is linear whatever the input.
+    """
+    if data.count(b"{") + data.count(b"[") <= MAX_JSON_CONTAINERS:
+        return
+    count, i, n = 0, 0, len(data)
+    while i < n:
+        quote = data.find(b'"', i)
+        end = n if quote < 0 else quote
+        count += data.count(b"{", i, end) + data.count(b"[", i, end)
+        if quote < 0:
+            break
+        rest = _JSON_STRING_REST.match(data, quote + 1)
+        if rest is None:  # an unterminated string runs to the end
+            break
+        i = rest.end()
+    if count > MAX_JSON_CONTAINERS:
+        raise FeedError(f"the JSON Feed has more than {MAX_JSON_CONTAINERS:,} objects and "
+                        "arrays; refused")

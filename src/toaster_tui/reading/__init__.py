@@ -1,0 +1,1 @@
+"""What a reader sees: HTML to light Markdown, summary, quotes, language, plain-text rendering."""

@@ -1,0 +1,1 @@
+"""The SQLite cache: schema and migrations, writes, and the read queries."""
