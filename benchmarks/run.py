@@ -564,23 +564,23 @@ class Bench:
                 line += f", newsboat {t:.2f} s ({hwm / 2**20:.0f} MB)"
             say(line)
         search_fig.toaster = self._search(toaster)
-        search_fig.note = "queries.list_articles(search=...) as the TUI's / runs it, first page"
+        search_fig.note = "listing.list_articles(search=...) as the TUI's / runs it, first page"
         say(f"  search median {statistics.median(search_fig.toaster):.1f} ms over "
             f"{len(search_fig.toaster)} queries")
 
     def _newest_title(self, toaster: Toaster) -> str:
-        from toaster_tui.store import queries
+        from toaster_tui.store import listing
         from toaster_tui.store.database import connect
 
         db = connect(toaster.db)
         try:
-            rows = queries.list_articles(db, limit=1)
+            rows = listing.list_articles(db, limit=1)
         finally:
             db.close()
         return rows[0].title if rows else ""
 
     def _search(self, toaster: Toaster) -> list[float]:
-        from toaster_tui.store import queries
+        from toaster_tui.store import listing
         from toaster_tui.store.database import connect
 
         db = connect(toaster.db)
@@ -595,12 +595,12 @@ class Bench:
             queries_ += [f"{a} {b}" for a, b in zip(terms[1::8], terms[2::8], strict=False)]
             queries_ += [t[:3] for t in terms[3:12:3]]  # as typed: a prefix
             for q in queries_:  # warm the page cache once, as a running app has it
-                queries.list_articles(db, queries.ArticleFilter(search=q), limit=100)
+                listing.list_articles(db, listing.ArticleFilter(search=q), limit=100)
             out = []
             for _ in range(3):
                 for q in queries_:
                     began = time.perf_counter()
-                    queries.list_articles(db, queries.ArticleFilter(search=q), limit=100)
+                    listing.list_articles(db, listing.ArticleFilter(search=q), limit=100)
                     out.append((time.perf_counter() - began) * 1000)
             return out
         finally:
@@ -627,7 +627,7 @@ class Bench:
                 say(f"  run {i + 1}: refresh {got['refresh_s']:.2f} s, a 5 ms sleep came back "
                     f"late by median {got['median_ms']:.1f} ms, p99 {got['p99_ms']:.1f} ms, max "
                     f"{got['max_ms']:.1f} ms")
-        fig.note = ("toaster_tui.refresh.update.Refresher alone on an event loop, its default "
+        fig.note = ("toaster_tui.refresh.refresher.Refresher alone on an event loop, its default "
                     "settings; a coroutine sleeping 5 ms measures how late the loop wakes it "
                     "(what a key press would wait for on top of the app's own work)")
 
@@ -881,7 +881,7 @@ def heartbeat(port: int, feeds: int, db: Path) -> int:
     import asyncio
 
     from toaster_tui.core.models import FeedSpec, Settings
-    from toaster_tui.refresh.update import Refresher
+    from toaster_tui.refresh.refresher import Refresher
     from toaster_tui.store.database import Store
 
     urls = [f"http://{farm_mod.HOST_PREFIX}{k % 50 + 1}:{port}/feed/{k}.xml"

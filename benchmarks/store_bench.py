@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from toaster_tui.core.models import DEFAULT_TOPICS, EntryData, FeedData, FeedSpec
-from toaster_tui.store import queries
+from toaster_tui.store import detail, listing
 from toaster_tui.store.database import Store
 
 SYLLABLES = ["ka", "lo", "mi", "ne", "ru", "ta", "vo", "si", "pe", "da", "gu", "fe", "zo", "bi"]
@@ -109,8 +109,8 @@ def main() -> int:
         ).fetchone()[0]
         sample_ids = [r[0] for r in db.execute(
             "SELECT id FROM articles ORDER BY random() LIMIT 20")]
-        page = queries.list_articles(db, limit=100, offset=50_000 % max(1, args.articles))
-        deep = queries.cursor_of(page[-1]) if page else None
+        page = listing.list_articles(db, limit=100, offset=50_000 % max(1, args.articles))
+        deep = listing.cursor_of(page[-1]) if page else None
 
         def unindexed_first_page() -> object:
             return db.execute(
@@ -121,30 +121,30 @@ def main() -> int:
         related_iter = iter(sample_ids * (args.repeat + 1))
         cases: list[tuple[str, Callable[[], object]]] = [
             ("baseline: first page, indexes off", unindexed_first_page),
-            ("list all, first 100", lambda: queries.list_articles(db, limit=100)),
-            ("list all, keyset page at 50k", lambda: queries.list_articles(
+            ("list all, first 100", lambda: listing.list_articles(db, limit=100)),
+            ("list all, keyset page at 50k", lambda: listing.list_articles(
                 db, limit=100, after=deep)),
-            ("list topic 'Science', 100", lambda: queries.list_articles(
-                db, queries.ArticleFilter(topic="Science"), limit=100)),
-            ("list one feed, 100", lambda: queries.list_articles(
-                db, queries.ArticleFilter(feed_id=feed_id), limit=100)),
-            ("list unread, 100", lambda: queries.list_articles(
-                db, queries.ArticleFilter(unread_only=True), limit=100)),
-            ("list starred, 100", lambda: queries.list_articles(
-                db, queries.ArticleFilter(starred_only=True), limit=100)),
-            ("unread counts (feeds+topics)", lambda: queries.unread_counts(db)),
-            ("count topic articles", lambda: queries.count_articles(
-                db, queries.ArticleFilter(topic="Science"))),
-            ("feeds with counts", lambda: queries.list_feeds(db)),
-            ("sidebar: both, one pass", lambda: queries.sidebar_counts(db)),
-            (f"search common word ({common})", lambda: queries.list_articles(
-                db, queries.ArticleFilter(search=common), limit=100)),
-            (f"search rare word ({rare})", lambda: queries.list_articles(
-                db, queries.ArticleFilter(search=rare), limit=100)),
-            ("search two words", lambda: queries.list_articles(
-                db, queries.ArticleFilter(search=f"{common} {rare}"), limit=100)),
-            ("related articles (5)", lambda: queries.related_articles(db, next(related_iter))),
-            ("article detail (reader pane)", lambda: queries.article_detail(
+            ("list topic 'Science', 100", lambda: listing.list_articles(
+                db, listing.ArticleFilter(topic="Science"), limit=100)),
+            ("list one feed, 100", lambda: listing.list_articles(
+                db, listing.ArticleFilter(feed_id=feed_id), limit=100)),
+            ("list unread, 100", lambda: listing.list_articles(
+                db, listing.ArticleFilter(unread_only=True), limit=100)),
+            ("list starred, 100", lambda: listing.list_articles(
+                db, listing.ArticleFilter(starred_only=True), limit=100)),
+            ("unread counts (feeds+topics)", lambda: listing.unread_counts(db)),
+            ("count topic articles", lambda: listing.count_articles(
+                db, listing.ArticleFilter(topic="Science"))),
+            ("feeds with counts", lambda: listing.list_feeds(db)),
+            ("sidebar: both, one pass", lambda: listing.sidebar_counts(db)),
+            (f"search common word ({common})", lambda: listing.list_articles(
+                db, listing.ArticleFilter(search=common), limit=100)),
+            (f"search rare word ({rare})", lambda: listing.list_articles(
+                db, listing.ArticleFilter(search=rare), limit=100)),
+            ("search two words", lambda: listing.list_articles(
+                db, listing.ArticleFilter(search=f"{common} {rare}"), limit=100)),
+            ("related articles (5)", lambda: detail.related_articles(db, next(related_iter))),
+            ("article detail (reader pane)", lambda: detail.article_detail(
                 db, next(related_iter))),
         ]
         total = db.execute("SELECT count(*) FROM articles").fetchone()[0]

@@ -31,3 +31,10 @@ def screen_text(app: App[Any]) -> str:
     console.print(app.screen._compositor.render_update(
         full=True, screen_stack=app._background_screens))
     return console.export_text(styles=False)
+
+
+def shown_error(app: App[Any]) -> str:
+    """The message of the error dialog on screen, whole: the screen wraps long paths."""
+    from textual.widgets import Static
+
+    return str(app.screen.query_one("#error-message", Static).content)

@@ -46,7 +46,7 @@ def test_the_engine_and_the_cli_load_without_textual() -> None:
                    [str(Path(toaster_tui.__path__[0]) / package)], f"{package}.")]
     assert len(modules) > 20
     code = ("import importlib, json, sys\n"
-            f"for name in {modules + ['toaster_tui.cli']!r}:\n"
+            f"for name in {[*modules, 'toaster_tui.cli']!r}:\n"
             "    importlib.import_module(name)\n"
             "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] == 'textual')))")
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

@@ -1,7 +1,8 @@
 """The `toaster` command: the TUI by default, and a headless CLI for scripts.
 
 Exit codes: 0 success, 1 the work ran but something in it failed, 2 bad
-usage or an invalid config. Errors are one line each on stderr.
+usage or an invalid config, 70 an internal error (a bug: one line, and the
+traceback in a crash log). Errors are one line each on stderr.
 """
 
 from __future__ import annotations
@@ -10,8 +11,11 @@ import argparse
 import asyncio
 import contextlib
 import json
+import os
 import sqlite3
 import sys
+import time
+import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn, TextIO
@@ -19,14 +23,17 @@ from typing import NoReturn, TextIO
 from toaster_tui import __version__
 from toaster_tui.config import edit as config_edit
 from toaster_tui.config import paths
+from toaster_tui.config.atomic import write_atomic
 from toaster_tui.config.load import ensure_config
 from toaster_tui.core.errors import ConfigError, ToasterError
 from toaster_tui.core.models import Config, FeedSpec
 from toaster_tui.core.sanitize import clean_line, clean_text, json_safe
 from toaster_tui.reading.render import article_json, article_line, detail_text, feed_json, feed_line
-from toaster_tui.refresh.update import FeedOutcome, Refresher
-from toaster_tui.store import queries
+from toaster_tui.refresh.outcomes import FeedOutcome
+from toaster_tui.refresh.refresher import Refresher
+from toaster_tui.store import listing
 from toaster_tui.store.database import Store
+from toaster_tui.store.detail import article_detail
 
 
 class UsageError(ToasterError):
@@ -204,7 +211,7 @@ def cmd_move(args: argparse.Namespace) -> int:
 def cmd_feeds(args: argparse.Namespace) -> int:
     config = _load(args)
     store = _open_store(args, config)
-    rows = queries.list_feeds(store.db)
+    rows = listing.list_feeds(store.db)
     store.close()
     if args.json:
         _json_out([feed_json(r) for r in rows])
@@ -219,9 +226,9 @@ def cmd_articles(args: argparse.Namespace) -> int:
         raise UsageError("--limit must be at least 1")
     config = _load(args)
     store = _open_store(args, config)
-    flt = queries.ArticleFilter(topic=args.topic, feed_url=args.feed, unread_only=args.unread,
+    flt = listing.ArticleFilter(topic=args.topic, feed_url=args.feed, unread_only=args.unread,
                                 starred_only=args.starred, search=args.search)
-    rows = queries.list_articles(store.db, flt, limit=args.limit)
+    rows = listing.list_articles(store.db, flt, limit=args.limit)
     store.close()
     if args.json:
         _json_out([article_json(r) for r in rows])
@@ -234,7 +241,7 @@ def cmd_articles(args: argparse.Namespace) -> int:
 def cmd_show(args: argparse.Namespace) -> int:
     config = _load(args)
     store = _open_store(args, config)
-    detail = queries.article_detail(store.db, args.id)
+    detail = article_detail(store.db, args.id)
     store.close()
     if detail is None:
         _err(f"no article with id {args.id}")
@@ -270,7 +277,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     config = _load(args)
     store = _open_store(args, config)
-    titles = {r.url: r.title for r in queries.list_feeds(store.db)}
+    titles = {r.url: r.title for r in listing.list_feeds(store.db)}
     store.close()
     text = render_opml(config.feeds, titles)
     if args.file:
@@ -278,7 +285,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         if target in (store.path.resolve(), config.path.resolve()):
             raise UsageError(f"{args.file} is the database or config.toml itself; "
                              "export to another file")
-        config_edit.write_atomic(Path(args.file), text.encode("utf-8"))
+        write_atomic(Path(args.file), text.encode("utf-8"))
         _err(f"exported {len(config.feeds)} feeds to {args.file}")
     else:
         sys.stdout.write(clean_text(text))
@@ -341,3 +348,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _err("interrupted")
         return 130
+    except Exception as exc:  # a bug, not the user's doing: never a traceback on screen
+        return crashed(exc)
+
+
+EXIT_CRASH = 70  # EX_SOFTWARE
+
+
+def crashed(exc: BaseException, details: str | None = None) -> int:
+    """Keep the traceback in a crash log and say so in one line; exit code 70.
+
+    Whatever was being written is left as it was: database writes are
+    transactions and config.toml is replaced atomically, so nothing half-done remains.
+    """
+    text = details or "".join(traceback.format_exception(exc))
+    where = paths.crash_log_dir()
+    log = where / f"crash-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"
+    try:
+        where.mkdir(parents=True, exist_ok=True)
+        log.write_text(f"toaster-tui {__version__}, python {sys.version.split()[0]}\n{text}",
+                       encoding="utf-8")
+        saved = f"; the details are in {log}"
+    except OSError as err:
+        saved = f" (no crash log: {err.strerror or err})"
+    what = clean_line(f"{type(exc).__name__}: {exc}")[:200]
+    _err(f"unexpected error, please report it: {what}{saved}")
+    return EXIT_CRASH

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from toaster_tui.demo.session import seed_demo
-from toaster_tui.store import queries
+from toaster_tui.store import listing
 from toaster_tui.store.database import connect
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None,
@@ -71,7 +71,7 @@ def newest_demo_article() -> str:
     with tempfile.TemporaryDirectory() as tmp:
         _config, db_path = seed_demo(Path(tmp))
         db = connect(db_path)
-        title = queries.list_articles(db, limit=1)[0].title
+        title = listing.list_articles(db, limit=1)[0].title
         db.close()
     return title
 

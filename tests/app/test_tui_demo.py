@@ -11,7 +11,7 @@ from toaster_tui.config.load import load_config
 from toaster_tui.core.models import Settings
 from toaster_tui.demo import samples as demo
 from toaster_tui.demo.session import DemoRefresher, seed_demo
-from toaster_tui.store import queries
+from toaster_tui.store import listing
 from toaster_tui.store.database import connect
 
 
@@ -21,17 +21,17 @@ def test_seed_demo_writes_the_config_and_fills_the_cache(tmp_path: Path) -> None
     assert config_path.read_text(encoding="utf-8") == demo.demo_config_text()
     assert len(config.feeds) == len(demo.demo_feed_files())
     db = connect(db_path)
-    feeds = queries.list_feeds(db)
+    feeds = listing.list_feeds(db)
     assert all(f.article_count > 0 for f in feeds), [f.url for f in feeds if not f.article_count]
     assert all(f.last_error is None for f in feeds)
-    assert queries.count_articles(db) >= len(feeds)
+    assert listing.count_articles(db) >= len(feeds)
     db.close()
 
 
 def test_demo_refresher_rereads_the_bundled_files_offline(tmp_path: Path) -> None:
     _config, db_path = seed_demo(tmp_path / "demo")
     db = connect(db_path)
-    ids = [f.id for f in queries.list_feeds(db)]
+    ids = [f.id for f in listing.list_feeds(db)]
     db.close()
     seen: list[tuple[int, int]] = []
     report = asyncio.run(DemoRefresher(db_path, Settings()).run(

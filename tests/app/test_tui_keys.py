@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import Input
-from tui_helpers import LAB, QUIET, Library, make_app, screen_text, settle, wait_until
+from tui_helpers import LAB, QUIET, Library, make_app, screen_text, settle, shown_error, wait_until
 
 from toaster_tui.app.screens.help import HelpScreen
 from toaster_tui.app.widgets.article_list import ArticleList
@@ -378,7 +378,7 @@ async def test_e_with_an_invalid_edit_shows_the_error_and_keeps_the_feeds(
         assert dialog is not None
         assert dialog.message == (f"{library.config_path}:17:8: "
                                   "Expected ']]' at the end of an array declaration")
-        assert "config.toml:17:8: Expected ']]'" in screen_text(app)
+        assert shown_error(app) == dialog.message
         # The last good subscriptions stay on screen behind the dialog.
         assert len(app.config.feeds) == 3
         await pilot.press("escape")

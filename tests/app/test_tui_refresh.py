@@ -15,6 +15,7 @@ from tui_helpers import (
     rss,
     screen_text,
     settle,
+    shown_error,
     wait_until,
     write_library,
 )
@@ -216,7 +217,7 @@ async def test_hand_edits_of_the_config_are_picked_up(tmp_path: Path,
         lib.config_path.write_text("[settings\n", encoding="utf-8")
         await wait_until(pilot, lambda: "config.toml has an error" in screen_text(app),
                          what="the error dialog")
-        assert "config.toml:1:" in screen_text(app)
+        assert f"{lib.config_path}:1:" in shown_error(app)
         assert "Books" in topics()
         # Fixed by hand again: the dialog goes away by itself.
         lib.config_path.write_text(config_text(feeds[:1]), encoding="utf-8")

@@ -28,13 +28,13 @@ from toaster_tui.app.refresh import (
 from toaster_tui.app.widgets.article_list import ArticleList
 from toaster_tui.app.widgets.status import StatusBar
 from toaster_tui.core.models import Settings
-from toaster_tui.refresh.update import FeedOutcome, ProgressFn, RefreshReport
+from toaster_tui.refresh.outcomes import FeedOutcome, ProgressFn, RefreshReport
 
 SIZE = (140, 44)
 
 
 class BlockingRefresher:
-    """Stands in for update.Refresher: blocks the loop it runs on (as parsing
+    """Stands in for refresher.Refresher: blocks the loop it runs on (as parsing
     hundreds of responses on it would), reporting progress as it goes."""
 
     instances: ClassVar[list[BlockingRefresher]] = []

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from tui_helpers import Library, add_generated_articles, make_app, settle, wait_until, write_library
 
-from toaster_tui.app.widgets.article_list import PAGE, ArticleList
+from toaster_tui.app.widgets.article_list import ArticleList
+from toaster_tui.app.widgets.article_pages import PAGE
 from toaster_tui.app.widgets.reader import ReaderPane
 
 BIG = 100_000

@@ -17,7 +17,7 @@ from typing import Any
 from textual.events import MouseScrollDown, MouseScrollUp
 from textual.pilot import Pilot
 
-from pilot_helpers import screen_text, wait_until  # noqa: F401  (re-exported)
+from pilot_helpers import screen_text, shown_error, wait_until  # noqa: F401  (re-exported)
 from toaster_tui.app.app import ToasterApp
 from toaster_tui.config.load import parse_config
 from toaster_tui.feeds.parse import parse_feed

@@ -1,8 +1,8 @@
-"""The fast parse path against the reference: feedparser and extract.html_to_text.
+"""The fast parse path against the reference: feedparser and html_convert.html_to_text.
 
 fastparse must read every document it accepts exactly as feedparser does (the
 fields parse.py takes from it), and html_text must give the lines
-extract.html_to_text gives. The corpus: the benchmark farm's feeds, the test
+html_convert.html_to_text gives. The corpus: the benchmark farm's feeds, the test
 samples, the demo feeds, hand-written edge cases and generated documents.
 """
 
@@ -24,9 +24,13 @@ from hypothesis import strategies as st
 import feedsamples as fs
 from toaster_tui.core.errors import FeedError
 from toaster_tui.core.sanitize import is_terminal_safe
-from toaster_tui.feeds import fastparse, feedguard, parse
-from toaster_tui.feeds.fastparse import RawFeed, html_text
-from toaster_tui.reading import extract
+from toaster_tui.feeds import feedguard, parse
+from toaster_tui.feeds.fastparse.plain_text import html_text
+from toaster_tui.feeds.fastparse.raw_feed import RawFeed
+from toaster_tui.feeds.fastparse.reader import parse_xml
+from toaster_tui.reading.entry_fields import plain_title
+from toaster_tui.reading.html_convert import html_to_markdown, html_to_text
+from toaster_tui.reading.quotes import key_quotes
 
 ROOT = Path(__file__).resolve().parents[2]
 URL = "http://127.0.1.7:8080/feeds/main.xml"
@@ -54,8 +58,8 @@ def readings(body: bytes, content_type: str | None = None, *, sanitize: bool = F
         ref = parse._read_with_feedparser(data, URL, ctype)
     finally:
         parse.SANITIZE_HTML, parse.RESOLVE_RELATIVE_URIS = old
-    fast = fastparse.parse_xml(data, URL, ctype, sanitize_html=sanitize,
-                               resolve_relative_uris=resolve)
+    fast = parse_xml(data, URL, ctype, sanitize_html=sanitize,
+                     resolve_relative_uris=resolve)
     return ref, fast
 
 
@@ -255,17 +259,17 @@ def test_with_feedparser_sanitizing_it_renders_the_same(name: str, body: bytes,
     if fast is None:
         return
     assert (fast.link, fast.language) == (ref.link, ref.language)
-    assert extract.plain_title(fast.title) == extract.plain_title(ref.title)
+    assert plain_title(fast.title) == plain_title(ref.title)
     for a, b in zip(ref.entries, fast.entries, strict=True):
         for field in ("raw_id", "link", "author", "published", "updated", "categories",
                       "language"):
             assert getattr(b, field) == getattr(a, field), field
-        assert extract.plain_title(b.title_html) == extract.plain_title(a.title_html)
+        assert plain_title(b.title_html) == plain_title(a.title_html)
         for field in ("content_html", "summary_html"):
             x, y = getattr(a, field), getattr(b, field)
-            assert extract.html_to_markdown(y, URL) == extract.html_to_markdown(x, URL), field
-            assert lines(extract.html_to_text(y)) == lines(extract.html_to_text(x)), field
-            assert extract.key_quotes(y) == extract.key_quotes(x), field
+            assert html_to_markdown(y, URL) == html_to_markdown(x, URL), field
+            assert lines(html_to_text(y)) == lines(html_to_text(x)), field
+            assert key_quotes(y) == key_quotes(x), field
 
 
 def test_parse_feed_is_the_same_either_way(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -347,7 +351,7 @@ HTML_CASES = [
 
 @pytest.mark.parametrize("html", HTML_CASES)
 def test_html_text_gives_html_to_text_lines(html: str) -> None:
-    assert lines(html_text(html)) == lines(extract.html_to_text(html))
+    assert lines(html_text(html)) == lines(html_to_text(html))
 
 
 def test_html_text_on_every_corpus_body() -> None:
@@ -359,7 +363,7 @@ def test_html_text_on_every_corpus_body() -> None:
             continue
         for e in ref.entries:
             for html in (e.content_html, e.summary_html, e.title_html):
-                assert lines(html_text(html)) == lines(extract.html_to_text(html)), html
+                assert lines(html_text(html)) == lines(html_to_text(html)), html
                 checked += 1
     assert checked > 300
 
@@ -379,7 +383,7 @@ _HTML_ALPHABET = st.sampled_from([
 def test_generated_html_gives_the_same_lines(parts: list[str]) -> None:
     html = "".join(parts)
     out = html_text(html)
-    assert lines(out) == lines(extract.html_to_text(html))
+    assert lines(out) == lines(html_to_text(html))
     assert is_terminal_safe(out)
 
 

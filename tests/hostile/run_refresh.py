@@ -21,15 +21,15 @@ START = time.monotonic()
 
 def main(argv: Sequence[str]) -> int:
     from toaster_tui import cli
-    from toaster_tui.refresh import update
+    from toaster_tui.refresh import outcomes, refresher
 
     times: dict[str, float] = {}
-    original = update.Refresher.run
+    original = refresher.Refresher.run
     log = open(argv[0] + ".log", "a", encoding="utf-8")  # noqa: SIM115 - lives as long as the run
 
-    async def run(self: update.Refresher, feed_ids: Sequence[int], *, due_only: bool = False,
-                  progress: Any = None) -> update.RefreshReport:
-        def noted(done: int, total: int, outcome: update.FeedOutcome) -> None:
+    async def run(self: refresher.Refresher, feed_ids: Sequence[int], *, due_only: bool = False,
+                  progress: Any = None) -> outcomes.RefreshReport:
+        def noted(done: int, total: int, outcome: outcomes.FeedOutcome) -> None:
             times[outcome.url] = time.monotonic() - START
             log.write(f"{times[outcome.url]:.2f} {outcome.url}\n")
             log.flush()  # a killed run still says which feeds ended
@@ -38,7 +38,7 @@ def main(argv: Sequence[str]) -> int:
 
         return await original(self, feed_ids, due_only=due_only, progress=noted)
 
-    update.Refresher.run = run  # type: ignore[method-assign]
+    refresher.Refresher.run = run  # type: ignore[method-assign]
     try:
         return cli.main(list(argv[1:]))
     finally:

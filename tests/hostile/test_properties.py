@@ -1,6 +1,6 @@
 """Properties of extraction, sanitising and the XML guard, with attacker-shaped input.
 
-tests/core/test_sanitize.py and tests/reading/test_extract.py hold the general properties;
+tests/core/test_sanitize.py and tests/reading/test_html_convert.py hold the general properties;
 these strategies are built from what an attacker sends: active HTML, escape
 sequences, character references to controls, DTD fragments, unclosable
 markup, and repetitions chosen to find super-linear time.
@@ -31,7 +31,18 @@ from toaster_tui.core.sanitize import (
 )
 from toaster_tui.feeds import feedguard
 from toaster_tui.feeds.parse import parse_feed
-from toaster_tui.reading import extract
+from toaster_tui.reading.defang import defang_html
+from toaster_tui.reading.entry_fields import (
+    clean_categories,
+    make_snippet,
+    plain_title,
+    read_minutes,
+)
+from toaster_tui.reading.html_convert import html_to_markdown, html_to_text
+from toaster_tui.reading.language import normalize_language
+from toaster_tui.reading.quotes import key_quotes
+from toaster_tui.reading.sentences import split_sentences
+from toaster_tui.reading.summary import summarize
 
 SECRET = "TOASTER-PROPERTY-SECRET"
 BASE = "https://base.example/post/1"
@@ -83,24 +94,24 @@ def _no_unsafe(value: Any, where: str) -> None:
 @FAST
 @given(attack_or_text)
 def test_every_extract_function_is_safe_and_total(html: str) -> None:
-    md = extract.html_to_markdown(html, BASE)
+    md = html_to_markdown(html, BASE)
     outputs = {
         "markdown": md,
-        "text": extract.html_to_text(html),
-        "title": extract.plain_title(html),
-        "snippet": extract.make_snippet(html),
-        "quotes": extract.key_quotes(html),
-        "summary": extract.summarize(extract.html_to_text(html), html),
-        "sentences": extract.split_sentences(html),
-        "categories": list(extract.clean_categories([html, html[:5], None])),
-        "language": extract.normalize_language(html, html[:3]),
+        "text": html_to_text(html),
+        "title": plain_title(html),
+        "snippet": make_snippet(html),
+        "quotes": key_quotes(html),
+        "summary": summarize(html_to_text(html), html),
+        "sentences": split_sentences(html),
+        "categories": list(clean_categories([html, html[:5], None])),
+        "language": normalize_language(html, html[:3]),
         "line": clean_line(html),
         "clean": clean_text(html),
     }
     for name, value in outputs.items():
         _no_unsafe(value, name)
     assert "\n" not in outputs["title"] and "\n" not in outputs["line"]
-    assert extract.read_minutes(outputs["text"]) >= 1
+    assert read_minutes(outputs["text"]) >= 1
     # Nothing inside script/style/iframe/object shows, and links are http(s) only.
     assert "alert(1)" not in outputs["text"].replace("javascript:alert(1)", "")
     for target in re.findall(r"(?<!\\)\]\(([^)\s]*)\)", md):
@@ -163,14 +174,14 @@ well_formed = st.recursive(
 @FAST
 @given(well_formed)
 def test_defang_leaves_well_formed_markup_alone(html: str) -> None:
-    assert extract.defang_html(html) == html
+    assert defang_html(html) == html
 
 
 @FAST
 @given(attack)
 def test_defang_output_has_only_closable_constructs(html: str) -> None:
-    out = extract.defang_html(html)
-    assert extract.defang_html(out) == out  # a fixed point: nothing left to defang
+    out = defang_html(html)
+    assert defang_html(out) == out  # a fixed point: nothing left to defang
     assert out.count("<") <= html.count("<")
 
 
@@ -231,12 +242,12 @@ def test_pathological_repetitions_stay_linear(unit: str) -> None:
     Before the fixes, several of these took minutes (quadratic scans)."""
     s = unit * (_HTML_CAP // len(unit))
     began = time.perf_counter()
-    extract.html_to_markdown(s, BASE)
-    extract.key_quotes(s)
-    text = extract.html_to_text(s)
-    extract.summarize(text, s)
-    extract.make_snippet(s)
-    extract.plain_title(s[:5000])
+    html_to_markdown(s, BASE)
+    key_quotes(s)
+    text = html_to_text(s)
+    summarize(text, s)
+    make_snippet(s)
+    plain_title(s[:5000])
     elapsed = time.perf_counter() - began
     assert elapsed < 10, f"{unit!r}: {elapsed:.1f} s for 512 KB"
 

@@ -15,8 +15,9 @@ from feedserver import FeedServer
 from toaster_tui.core.errors import StorageError
 from toaster_tui.core.models import FeedSpec, Settings
 from toaster_tui.feeds.parse import parse_feed
-from toaster_tui.refresh.update import FeedOutcome, Refresher
-from toaster_tui.store import queries
+from toaster_tui.refresh.outcomes import FeedOutcome
+from toaster_tui.refresh.refresher import Refresher
+from toaster_tui.store import detail, listing
 from toaster_tui.store.database import Store
 from toaster_tui.store.schema import LATEST_VERSION
 
@@ -37,7 +38,7 @@ def test_new_database_is_wal_with_schema_version(tmp_path: Path) -> None:
     assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     store.close()
     again = Store(tmp_path / "t.db")  # reopening migrates nothing and loses nothing
-    assert queries.count_articles(again.db) == 5
+    assert listing.count_articles(again.db) == 5
 
 
 def test_a_version_1_cache_upgrades_and_stays_searchable(tmp_path: Path) -> None:
@@ -64,8 +65,8 @@ def test_a_version_1_cache_upgrades_and_stays_searchable(tmp_path: Path) -> None
                     last_modified=None, fetch_url=None)
 
     def titles(word: str) -> list[str]:
-        return [r.title for r in queries.list_articles(
-            store.db, queries.ArticleFilter(search=word))]
+        return [r.title for r in listing.list_articles(
+            store.db, listing.ArticleFilter(search=word))]
 
     assert titles("walrus") == ["Kept from before"]
     assert sorted(titles("story")) == sorted(e.title for e in data.entries)
@@ -90,7 +91,7 @@ def test_non_sqlite_file_is_left_untouched(tmp_path: Path) -> None:
 
 def test_same_entry_is_stored_once_and_updates_in_place(tmp_path: Path) -> None:
     store, feed_id = seeded(tmp_path, 3)
-    first = queries.list_articles(store.db)
+    first = listing.list_articles(store.db)
     store.set_read([first[0].id])
     store.set_starred(first[0].id, True)
     data = parse_feed(rss2(make_items("a", 3)), "https://a.example/feed")
@@ -99,12 +100,12 @@ def test_same_entry_is_stored_once_and_updates_in_place(tmp_path: Path) -> None:
     counts = store.save_feed(feed_id, changed, status=200, etag=None, last_modified=None,
                              fetch_url=None)
     assert (counts.new, counts.updated) == (0, 1)
-    rows = queries.list_articles(store.db)
+    rows = listing.list_articles(store.db)
     assert len(rows) == 3
     assert (rows[0].id, rows[0].title, rows[0].read, rows[0].starred) == (
         first[0].id, "Retitled", True, True)
     # The search index follows the new title.
-    found = queries.list_articles(store.db, queries.ArticleFilter(search="retitled"))
+    found = listing.list_articles(store.db, listing.ArticleFilter(search="retitled"))
     assert [r.id for r in found] == [first[0].id]
 
 
@@ -120,35 +121,35 @@ def test_entry_without_id_or_link_gets_a_stable_key(tmp_path: Path) -> None:
 
 def test_listing_filters_paging_and_counts(tmp_path: Path) -> None:
     store, feed_id = seeded(tmp_path, 30)
-    all_rows = queries.list_articles(store.db, limit=100)
+    all_rows = listing.list_articles(store.db, limit=100)
     assert [r.when for r in all_rows] == sorted((r.when for r in all_rows), reverse=True)
-    page1 = queries.list_articles(store.db, limit=10)
-    page2 = queries.list_articles(store.db, limit=10, after=queries.cursor_of(page1[-1]))
+    page1 = listing.list_articles(store.db, limit=10)
+    page2 = listing.list_articles(store.db, limit=10, after=listing.cursor_of(page1[-1]))
     assert [r.id for r in page1 + page2] == [r.id for r in all_rows[:20]]
-    assert queries.list_articles(store.db, limit=10, offset=10) == page2
+    assert listing.list_articles(store.db, limit=10, offset=10) == page2
     store.set_read([r.id for r in all_rows[:12]])
-    counts = queries.unread_counts(store.db)
+    counts = listing.unread_counts(store.db)
     assert counts.by_feed == {feed_id: 18}
     assert counts.by_topic == {"Science": 18}
-    feeds, same = queries.sidebar_counts(store.db)  # what the sidebar reads, in one go
+    feeds, same = listing.sidebar_counts(store.db)  # what the sidebar reads, in one go
     assert same == counts and not store.db.in_transaction
     assert [(f.id, f.article_count, f.unread_count) for f in feeds] == [(feed_id, 30, 18)]
-    unread = queries.list_articles(store.db, queries.ArticleFilter(unread_only=True), limit=100)
+    unread = listing.list_articles(store.db, listing.ArticleFilter(unread_only=True), limit=100)
     assert len(unread) == 18
-    assert queries.count_articles(store.db, queries.ArticleFilter(topic="Science")) == 30
-    assert queries.count_articles(store.db, queries.ArticleFilter(topic="Art")) == 0
+    assert listing.count_articles(store.db, listing.ArticleFilter(topic="Science")) == 30
+    assert listing.count_articles(store.db, listing.ArticleFilter(topic="Art")) == 0
     assert store.mark_all_read(topic="Science") == 18
-    assert queries.unread_counts(store.db).total == 0
+    assert listing.unread_counts(store.db).total == 0
 
 
 def test_search_is_newest_first_and_safe_with_odd_input(tmp_path: Path) -> None:
     store, _ = seeded(tmp_path, 10)
-    hits = queries.list_articles(store.db, queries.ArticleFilter(search="compost"))
+    hits = listing.list_articles(store.db, listing.ArticleFilter(search="compost"))
     assert len(hits) == 10
     assert [r.when for r in hits] == sorted((r.when for r in hits), reverse=True)
     for odd in ('"', "AND OR NOT", "*", "(", "title:", "   ", "ñandú \u202e"):
         assert isinstance(
-            queries.list_articles(store.db, queries.ArticleFilter(search=odd)), list)
+            listing.list_articles(store.db, listing.ArticleFilter(search=odd)), list)
 
 
 def test_related_articles_share_words_and_exclude_self(tmp_path: Path) -> None:
@@ -169,9 +170,9 @@ def test_related_articles_share_words_and_exclude_self(tmp_path: Path) -> None:
                                                  "Knitting patterns"])):
         store.save_feed(ids[url], parse_feed(doc(titles), url), status=200, etag=None,
                         last_modified=None, fetch_url=None)
-    target = next(r for r in queries.list_articles(store.db)
+    target = next(r for r in listing.list_articles(store.db)
                   if r.title == "Volcano eruption in Iceland")
-    related = [r.title for r in queries.related_articles(store.db, target.id)]
+    related = [r.title for r in detail.related_articles(store.db, target.id)]
     assert related[0] == "Iceland volcano lava flows"
     assert "Volcano monitoring satellites" in related
     assert "Volcano eruption in Iceland" not in related
@@ -195,4 +196,4 @@ def test_refresh_reports_progress_for_every_feed(tmp_path: Path, server: FeedSer
     assert len(report.failures) == 1
     assert report.failures[0].error == "HTTP 500 Internal Server Error"
     assert report.new_articles == 18
-    assert queries.count_articles(store.db) == 18
+    assert listing.count_articles(store.db) == 18

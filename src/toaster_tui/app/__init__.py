@@ -1,7 +1,1 @@
-"""The Textual TUI: `ToasterApp` and its screens and widgets."""
-
-from __future__ import annotations
-
-from toaster_tui.app.app import ToasterApp
-
-__all__ = ["ToasterApp"]
+"""The Textual TUI: `ToasterApp` (app.py), its screens and widgets; run.py starts it."""

@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on, work
 from textual.app import App, SuspendNotSupported
@@ -49,7 +49,11 @@ from toaster_tui.config.load import load_config
 from toaster_tui.core.errors import ConfigError, ToasterError
 from toaster_tui.core.models import Config
 from toaster_tui.core.sanitize import safe_url
-from toaster_tui.refresh.update import WORKER_NICE, Refresher, RefreshReport
+from toaster_tui.refresh.outcomes import RefreshReport
+from toaster_tui.refresh.refresher import WORKER_NICE, Refresher
+
+if TYPE_CHECKING:
+    from toaster_tui.app.host import AppHost
 
 __all__ = ["RefresherFactory", "RefresherLike", "ToasterApp"]
 
@@ -331,3 +335,8 @@ class ToasterApp(App[int]):
                 webbrowser.open(safe, new=2 if new_tab else 0)
 
         threading.Thread(target=open_it, name="toaster-browser", daemon=True).start()
+
+
+if TYPE_CHECKING:
+    # Screens reach the app only through AppHost: mypy checks here that it keeps its side.
+    _APP_IS_A_HOST: type[AppHost] = ToasterApp

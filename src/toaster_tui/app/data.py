@@ -16,9 +16,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from toaster_tui.core.models import ArticleDetail, ArticleRow, FeedRow, FeedSpec, UnreadCounts
-from toaster_tui.store import queries
+from toaster_tui.store import detail, listing
 from toaster_tui.store.database import Store
-from toaster_tui.store.queries import ArticleFilter, Cursor
+from toaster_tui.store.listing import ArticleFilter, Cursor
 
 __all__ = ["DataSource", "SidebarData"]
 
@@ -84,30 +84,30 @@ class DataSource:
         self, flt: ArticleFilter, *, after: Cursor | None = None, limit: int = 200
     ) -> list[ArticleRow]:
         with self._use() as store:
-            return queries.list_articles(store.db, flt, limit=limit, after=after)
+            return listing.list_articles(store.db, flt, limit=limit, after=after)
 
     def count(self, flt: ArticleFilter) -> int:
         with self._use() as store:
-            return queries.count_articles(store.db, flt)
+            return listing.count_articles(store.db, flt)
 
     def sidebar(self) -> SidebarData:
         with self._use() as store:
             db = store.db
-            feeds, counts = queries.sidebar_counts(db)
+            feeds, counts = listing.sidebar_counts(db)
             return SidebarData(tuple(feeds), counts)
 
     def detail(self, article_id: int) -> ArticleDetail | None:
         """The reader pane's article without its related list (see `related`)."""
         with self._use() as store:
-            return queries.article_detail(store.db, article_id, with_related=False)
+            return detail.article_detail(store.db, article_id, with_related=False)
 
     def related(self, article_id: int) -> tuple[ArticleRow, ...]:
         with self._use() as store:
-            return tuple(queries.related_articles(store.db, article_id))
+            return tuple(detail.related_articles(store.db, article_id))
 
     def article(self, article_id: int) -> ArticleRow | None:
         with self._use() as store:
-            return queries.get_article(store.db, article_id)
+            return detail.get_article(store.db, article_id)
 
     def next_unread(self, flt: ArticleFilter, after: Cursor | None) -> ArticleRow | None:
         """The first unread article below `after` in the listing `flt`."""
@@ -128,7 +128,7 @@ class DataSource:
                     return out
             if len(rows) < page:
                 return out
-            after = queries.cursor_of(rows[-1])
+            after = listing.cursor_of(rows[-1])
 
     def window(
         self, flt: ArticleFilter, tail: ArticleRow | None, minimum: int
@@ -139,20 +139,20 @@ class DataSource:
         if tail is not None:
             rows = self.rows_until(flt, None, tail)
         if len(rows) < minimum:
-            after = queries.cursor_of(rows[-1]) if rows else None
+            after = listing.cursor_of(rows[-1]) if rows else None
             rows += self.page(flt, after=after, limit=minimum - len(rows))
-        more = bool(rows) and bool(self.page(flt, after=queries.cursor_of(rows[-1]), limit=1))
+        more = bool(rows) and bool(self.page(flt, after=listing.cursor_of(rows[-1]), limit=1))
         return rows, more
 
     def feed_ids(self) -> list[int]:
         """Every subscribed feed, in subscription order."""
         with self._use() as store:
-            return [f.id for f in queries.list_feeds(store.db)]
+            return [f.id for f in listing.list_feeds(store.db)]
 
     def last_fetched(self) -> float | None:
         """When the most recently refreshed feed was fetched (epoch seconds)."""
         with self._use() as store:
-            feeds = queries.list_feeds(store.db)
+            feeds = listing.list_feeds(store.db)
         times = [f.last_fetched for f in feeds if f.last_fetched]
         return max(t.timestamp() for t in times) if times else None
 
@@ -186,6 +186,6 @@ class DataSource:
             ids.extend(r.id for r in rows)
             if len(rows) < 1000:
                 break
-            after = queries.cursor_of(rows[-1])
+            after = listing.cursor_of(rows[-1])
         self.set_read(ids, True)
         return len(ids)

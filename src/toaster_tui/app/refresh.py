@@ -1,6 +1,6 @@
 """A refresh on its own thread and event loop, reporting to the app by message.
 
-update.Refresher fetches on the event loop it runs on; run on the app's loop,
+refresher.Refresher fetches on the event loop it runs on; run on the app's loop,
 httpx's parsing of hundreds of responses, the scheduling of every fetch and
 the progress callbacks all share the loop that answers keys. Here the whole
 refresh runs in a worker thread with an event loop of its own
@@ -32,13 +32,8 @@ from textual.message import Message
 
 from toaster_tui.core.errors import ToasterError
 from toaster_tui.core.models import Settings
-from toaster_tui.refresh.update import (
-    PROCESS_POOL_THRESHOLD,
-    FeedOutcome,
-    ProgressFn,
-    Refresher,
-    RefreshReport,
-)
+from toaster_tui.refresh.outcomes import FeedOutcome, ProgressFn, RefreshReport
+from toaster_tui.refresh.refresher import PROCESS_POOL_THRESHOLD, Refresher
 
 if TYPE_CHECKING:
     from textual.message_pump import MessagePump
@@ -76,7 +71,7 @@ RefresherFactory = Callable[[Path, Settings], RefresherLike]
 def start_forkserver() -> None:
     """Start multiprocessing's forkserver with the real stderr, and niced.
 
-    update.Refresher parses in a forkserver process pool. Starting the
+    refresher.Refresher parses in a forkserver process pool. Starting the
     forkserver (and its resource tracker) passes sys.stderr's file descriptor
     to the new process; inside a running Textual app sys.stderr is a capture
     object whose fileno() is -1, and the start fails ("bad value(s) in

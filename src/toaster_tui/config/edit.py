@@ -16,17 +16,18 @@ from pathlib import Path
 from typing import Any
 
 import tomlkit
-from tomlkit.container import Container
 from tomlkit.exceptions import TOMLKitError
-from tomlkit.items import AoT, Array, Comment, InlineTable, Item, Null, Table, Whitespace
 from tomlkit.toml_document import TOMLDocument
 
-from toaster_tui.config.load import feed_url_problem, parse_config, write_atomic
+from toaster_tui.config.atomic import write_atomic
+from toaster_tui.config.document import append_entry, find_entry, remove_entry, set_key
+from toaster_tui.config.load import parse_config
+from toaster_tui.config.validate import feed_url_problem
 from toaster_tui.core.errors import ConfigError, SubscriptionError
 from toaster_tui.core.models import FALLBACK_TOPIC, Config, FeedSpec
 from toaster_tui.core.sanitize import clean_line
 
-__all__ = ["add_feed", "add_feeds", "move_feed", "remove_feed", "rename_feed", "write_atomic"]
+__all__ = ["add_feed", "add_feeds", "move_feed", "remove_feed", "rename_feed"]
 
 _BOM = "\ufeff"
 _ATTEMPTS = 3
@@ -35,7 +36,6 @@ _LOCK = threading.Lock()  # the TUI may edit from worker threads: one edit at a 
 # An edit gets the parsed document, the validated current config and the file's
 # line ending; it changes the document and returns the feeds it should now hold.
 _Change = Callable[[TOMLDocument, Config, str], tuple[FeedSpec, ...]]
-_Entry = Table | InlineTable
 
 
 # --- the edits -----------------------------------------------------------------
@@ -47,7 +47,7 @@ def add_feed(path: Path, url: str, topic: str | None, title: str | None = None) 
     def change(doc: TOMLDocument, current: Config, nl: str) -> tuple[FeedSpec, ...]:
         if any(f.url == feed.url for f in current.feeds):
             raise SubscriptionError(f"already subscribed: {feed.url}")
-        _append_entry(doc, feed, nl)
+        append_entry(doc, feed, nl)
         return (*current.feeds, feed)
 
     return _edit(path, change)
@@ -67,7 +67,7 @@ def add_feeds(path: Path, feeds: Iterable[FeedSpec]) -> Config:
         for feed in wanted:
             if feed.url not in known:
                 known.add(feed.url)
-                _append_entry(doc, feed, nl)
+                append_entry(doc, feed, nl)
                 added.append(feed)
         return (*current.feeds, *added)
 
@@ -91,7 +91,7 @@ def remove_feed(path: Path, url: str) -> Config:
 
     def change(doc: TOMLDocument, current: Config, nl: str) -> tuple[FeedSpec, ...]:
         index = _index_of(current, url)
-        _remove_entry(doc, index)
+        remove_entry(doc, index)
         return current.feeds[:index] + current.feeds[index + 1:]
 
     return _edit(path, change)
@@ -105,7 +105,7 @@ def move_feed(path: Path, url: str, topic: str) -> Config:
 
     def change(doc: TOMLDocument, current: Config, nl: str) -> tuple[FeedSpec, ...]:
         index = _index_of(current, url)
-        _set_key(_entry(doc, index, url), "topic", topic, nl)
+        set_key(find_entry(doc, index, url), "topic", topic, nl)
         return _replaced(current.feeds, index, topic=topic)
 
     return _edit(path, change)
@@ -117,12 +117,12 @@ def rename_feed(path: Path, url: str, title: str | None) -> Config:
 
     def change(doc: TOMLDocument, current: Config, nl: str) -> tuple[FeedSpec, ...]:
         index = _index_of(current, url)
-        entry = _entry(doc, index, url)
+        entry = find_entry(doc, index, url)
         if title is None:
             if "title" in entry:
                 del entry["title"]
         else:
-            _set_key(entry, "title", title, nl)
+            set_key(entry, "title", title, nl)
         return _replaced(current.feeds, index, title=title)
 
     return _edit(path, change)
@@ -207,159 +207,3 @@ def _write(path: Path, old: bytes | None, new: bytes) -> None:
         write_atomic(path, new)
     except OSError as exc:
         raise SubscriptionError(f"cannot write {path}: {exc.strerror or exc}") from None
-
-
-# --- changing the tomlkit document -------------------------------------------------
-
-def _feeds(doc: TOMLDocument) -> AoT | Array | None:
-    found = doc.item("feeds") if "feeds" in doc else None
-    return found if isinstance(found, AoT | Array) else None
-
-
-def _entry(doc: TOMLDocument, index: int, url: str) -> _Entry:
-    feeds = _feeds(doc)
-    entry = feeds[index] if feeds is not None and index < len(feeds) else None
-    if not isinstance(entry, Table | InlineTable) or str(entry.get("url", "")).strip() != url:
-        raise SubscriptionError(f"cannot find {url} in the file; edit it by hand")
-    return entry
-
-
-def _set_key(entry: _Entry, key: str, value: str, nl: str) -> None:
-    if key in entry:
-        entry[key] = value  # tomlkit keeps the key's spacing and inline comment
-        return
-    line = tomlkit.item(value)
-    if isinstance(entry, InlineTable):
-        line.trivia.indent = " "  # tomlkit would glue it to the comma
-        entry[key] = line
-        return
-    # A new line goes right after url (topic) or after topic/url (title), not
-    # after trailing comments that introduce the next feed.
-    anchor = "topic" if key == "title" and "topic" in entry else "url"
-    body = entry.value
-    previous = body.item(anchor)
-    if isinstance(previous, Item):
-        line.trivia.indent = previous.trivia.indent
-    line.trivia.trail = nl
-    body._insert_after(anchor, key, line)
-
-
-def _append_entry(doc: TOMLDocument, feed: FeedSpec, nl: str) -> None:
-    feeds = _feeds(doc)
-    if isinstance(feeds, Array):
-        inline = tomlkit.inline_table()
-        inline.update(_feed_fields(feed))
-        feeds.append(inline)
-        return
-    table = tomlkit.table()
-    table.trivia.trail = nl
-    for key, value in _feed_fields(feed).items():
-        line = tomlkit.item(value)
-        line.trivia.trail = nl
-        table.add(key, line)
-    if feeds is None:
-        new = tomlkit.aot()
-        new.append(table)
-        doc.append("feeds", new)  # tomlkit puts a blank line before it itself
-        table.trivia.indent = table.trivia.indent.replace("\n", nl)
-        return
-    table.trivia.indent = _gap(feeds.body[-1].as_string(), nl)
-    position = next(i for i, (_, item) in enumerate(doc.body) if item is feeds)
-    if any(not isinstance(item, Null) for _, item in doc.body[position + 1:]):
-        table.add(tomlkit.ws(nl))  # keep a blank line before the table that follows
-    feeds.append(table)
-
-
-def _feed_fields(feed: FeedSpec) -> dict[str, str]:
-    fields = {"url": feed.url, "topic": feed.topic}
-    if feed.title:
-        fields["title"] = feed.title
-    return fields
-
-
-def _gap(before: str, nl: str) -> str:
-    """Line breaks to put before a new header so exactly one blank line separates it."""
-    if not before.strip():
-        return ""
-    breaks = before[len(before.rstrip()):].count("\n")
-    return nl * max(0, 2 - breaks)
-
-
-def _remove_entry(doc: TOMLDocument, index: int) -> None:
-    feeds = _feeds(doc)
-    if isinstance(feeds, Array):
-        del feeds[index]
-        return
-    assert feeds is not None  # _index_of found the feed, so there is a feeds array
-    table = feeds.body[index]
-    body = table.value.body
-    last_key = max((i for i, (key, _) in enumerate(body) if key is not None), default=-1)
-    after = [item for _, item in body[last_key + 1:] if not isinstance(item, Null)]
-    # Comments right above the next header introduce the next feed: they stay.
-    intro = len(after)
-    while intro > 0 and isinstance(after[intro - 1], Comment):
-        intro -= 1
-    # Comments hugging this feed's last line are about this feed: they go.
-    own = 0
-    while own < intro and isinstance(after[own], Comment):
-        own += 1
-    keep: list[Item] = after[own:]
-
-    region, end = _before(doc, feeds, index)
-    _drop_intro_comments(doc, region, end)
-    if keep and isinstance(keep[0], Whitespace) and _ends_blank(region, end):
-        keep = keep[1:]  # avoid two blank lines where the feed was
-    if len(feeds) == 1:
-        doc.remove("feeds")  # an emptied array of tables would render as `feeds = []`
-    else:
-        del feeds[index]
-    _insert_items(region, end, keep)
-
-
-def _before(doc: TOMLDocument, feeds: AoT, index: int) -> tuple[Container, int]:
-    """The container (and index in its body) whose text ends right above entry `index`."""
-    if index > 0:
-        previous = feeds.body[index - 1].value
-        return previous, len(previous.body)
-    position = next(i for i, (_, item) in enumerate(doc.body) if item is feeds)
-    for key, item in reversed(doc.body[:position]):
-        if isinstance(item, Null):
-            continue
-        if isinstance(item, Table) and key is not None and not key.is_dotted():
-            return item.value, len(item.value.body)
-        break
-    return doc, position
-
-
-def _drop_intro_comments(doc: TOMLDocument, region: Container, end: int) -> None:
-    """Remove the comment lines directly above the removed feed's header."""
-    body = region.body
-    found: list[int] = []
-    start = end - 1
-    while start >= 0 and isinstance(body[start][1], Comment | Null):
-        if isinstance(body[start][1], Comment):
-            found.append(start)
-        start -= 1
-    if region is doc and start < 0:
-        return  # that is the file's own header comment, not the feed's
-    for i in found:
-        body[i] = (None, Null())  # the way tomlkit itself removes an item
-
-
-def _ends_blank(region: Container, end: int) -> bool:
-    items = [item for _, item in region.body[:end] if not isinstance(item, Null)]
-    return not items or isinstance(items[-1], Whitespace)
-
-
-def _insert_items(region: Container, at: int, items: list[Item]) -> None:
-    """Insert key-less items (comments, blank lines) into a container's body."""
-    if not items:
-        return
-    region.body[at:at] = [(None, item) for item in items]
-    # tomlkit maps keys to body indexes; keep the entries after `at` pointing right.
-    shift = len(items)
-    for key, idx in list(region._map.items()):
-        if isinstance(idx, tuple):
-            region._map[key] = tuple(i + shift if i >= at else i for i in idx)
-        elif idx >= at:
-            region._map[key] = idx + shift

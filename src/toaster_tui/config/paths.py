@@ -26,6 +26,11 @@ def db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME)) / "toaster.db"
 
 
+def crash_log_dir() -> Path:
+    """Where a crash report goes: the platform's log dir (~/.local/state/toaster-tui/log)."""
+    return Path(platformdirs.user_log_dir(APP_NAME))
+
+
 def example_config_text() -> str:
     """The bundled example-config.toml (package data, else the source tree's copy)."""
     package = Path(__file__).resolve().parent.parent

@@ -1,7 +1,7 @@
 """`toaster demo`: a throw-away config and database filled from the bundled feeds.
 
 No network and no textual here: `seed_demo` builds the files the TUI then
-opens, and `DemoRefresher` stands in for update.Refresher so that pressing
+opens, and `DemoRefresher` stands in for refresher.Refresher so that pressing
 r/R in the demo re-reads the bundled files instead of fetching `.invalid` urls.
 """
 
@@ -18,7 +18,7 @@ from toaster_tui.core.errors import FeedError, StorageError
 from toaster_tui.core.models import FeedData, Settings
 from toaster_tui.demo import samples as demo
 from toaster_tui.feeds.parse import parse_feed
-from toaster_tui.refresh.update import FeedOutcome, ProgressFn, RefreshReport
+from toaster_tui.refresh.outcomes import FeedOutcome, ProgressFn, RefreshReport
 from toaster_tui.store.database import Store
 
 __all__ = ["DemoRefresher", "seed_demo"]

@@ -12,7 +12,7 @@ import json
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
-from toaster_tui.reading.extract import defang_html
+from toaster_tui.reading.defang import defang_html
 
 __all__ = ["FEED_LINK_TYPES", "find_feed_links", "looks_like_feed"]
 

@@ -6,11 +6,8 @@ XML (`guard_xml`), in order:
    `convert_to_utf8`: HTTP charset, BOM, XML declaration, fallbacks, UTF-7 and
    UTF-16 included), so what is checked here is what gets parsed, whatever
    encoding a server claims. An HTML page is recognised here and refused.
-2. DTDs are defused. A DOCTYPE's internal subset is rebuilt from scratch,
-   keeping only general entities whose value is one character reference
-   (`<!ENTITY nbsp "&#160;">`). So no entity can expand to more than one
-   character: no billion laughs, no quadratic blow-up, no external entity or
-   external DTD (no file is ever read, no URL fetched), no parameter entity.
+2. DTDs are defused (dtd.py): a DOCTYPE's internal subset is rebuilt keeping
+   only entities that stand for one character.
 3. Raw escape sequences (7- and 8-bit) are dropped whole, payload included,
    before a parser maps C1 characters to cp1252 and hides their ends; person
    fields (author, creator, name, email...) are cut to MAX_PERSON characters,
@@ -37,9 +34,14 @@ from typing import Any, NoReturn
 from xml.parsers import expat
 
 from feedparser.encodings import convert_to_utf8
-from feedparser.sanitizer import replace_doctype
 
 from toaster_tui.core.errors import FeedError
+from toaster_tui.feeds.dtd import (
+    XML_DECL_RE,
+    XML_PREDEFINED_ENTITIES,
+    defuse_dtd,
+    is_xml_char,
+)
 
 __all__ = [
     "MAX_ATTRIBUTES",
@@ -78,18 +80,8 @@ length (20 KB of "a" cost a second, 200 KB minutes)."""
 MAX_REPAIR_GROWTH = 4 * 1024 * 1024
 """Bytes the repairs (stray "&" escaped) may add to a document."""
 _CHUNK = 256 * 1024
-MAX_DTD_ENTITIES = 256
 
 _UTF8_DECL = b"<?xml version='1.0' encoding='utf-8'?>"
-_XML_DECL = re.compile(rb"<\?xml[^>]*?>")
-_MARKER = re.compile(rb"<!(?i:doctype|entity)")
-_DOCTYPE_NAME = re.compile(rb"<!DOCTYPE\s+([A-Za-z_][A-Za-z0-9_.:-]{0,63})", re.I)
-_SAFE_ENTITY = re.compile(
-    rb"<!ENTITY\s+([A-Za-z_][A-Za-z0-9_]{0,31})\s+([\"'])&#(x[0-9A-Fa-f]{1,6}|[0-9]{1,7});\2\s*>"
-)
-# Where the doctype scanner must look: quotes, comments, PIs, brackets, ends.
-_DTD_TOKEN = re.compile(rb"[\"'\[\]>]|<!--|<\?")
-_SPACE = b" \t\r\n"
 _ENTRY_NAMES = frozenset({"item", "entry"})
 # A (possibly prefixed) item/entry start tag, for documents expat cannot read.
 _ENTRY_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:item|entry)[\s/>]", re.I)
@@ -118,7 +110,6 @@ _PERSON_FIELD_BYTES = re.compile(_PERSON_FIELD.pattern.encode())
 _HTML_START = re.compile(rb"<(?:!doctype\s+html|html)[\s>]", re.I)
 _FEED_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:rss|feed|rdf)[\s>/]", re.I)
 _AMP = re.compile(rb"&(?:(#[0-9]{1,8}|#[xX][0-9A-Fa-f]{1,7}|[A-Za-z][A-Za-z0-9]{0,31});)?")
-_XML_NAMED = frozenset({b"amp", b"lt", b"gt", b"quot", b"apos"})
 
 
 class _Stop(Exception):
@@ -141,8 +132,8 @@ def _to_utf8(data: bytes, url: str, content_type: str | None) -> bytes:
         return bytes(out)
     # No encoding worked: feedparser would read it as UTF-8 with replacements.
     text = bytes(out).decode("utf-8", "replace").encode("utf-8")
-    if _XML_DECL.match(text):
-        return _XML_DECL.sub(_UTF8_DECL, text, count=1)
+    if XML_DECL_RE.match(text):
+        return XML_DECL_RE.sub(_UTF8_DECL, text, count=1)
     return _UTF8_DECL + b"\n" + text
 
 
@@ -152,138 +143,6 @@ def utf8_content_type(content_type: str | None) -> str | None:
         return None
     media = content_type.split(";", 1)[0].strip()
     return f"{media}; charset=utf-8" if media else None
-
-
-# --- DTDs ----------------------------------------------------------------------------
-
-def _skip_space(data: bytes, i: int) -> int:
-    n = len(data)
-    while i < n and data[i] in _SPACE:
-        i += 1
-    return i
-
-
-def _scan_doctype(data: bytes, start: int) -> tuple[int, int, int]:
-    """(end, subset_start, subset_end) of the DOCTYPE at `start`; end is -1 if unterminated.
-
-    subset_start == subset_end == -1 when there is no internal subset.
-    """
-    i = start + len(b"<!DOCTYPE")
-    subset = (-1, -1)
-    in_subset = False
-    while True:
-        m = _DTD_TOKEN.search(data, i)
-        if m is None:
-            return -1, -1, -1
-        tok, i = m.group(), m.end()
-        if tok in (b'"', b"'"):
-            close = data.find(tok, i)
-            if close < 0:
-                return -1, -1, -1
-            i = close + 1
-        elif tok == b"<!--":
-            close = data.find(b"-->", i)
-            if close < 0:
-                return -1, -1, -1
-            i = close + 3
-        elif tok == b"<?":
-            close = data.find(b"?>", i)
-            if close < 0:
-                return -1, -1, -1
-            i = close + 2
-        elif tok == b"[":
-            if not in_subset and subset[0] < 0:
-                in_subset = True
-                subset = (i, -1)
-        elif tok == b"]":
-            if in_subset:
-                in_subset = False
-                subset = (subset[0], i - 1)
-        elif tok == b">" and not in_subset:
-            return i, subset[0], subset[1]
-
-
-def _safe_entities(subset: bytes) -> list[bytes]:
-    """`<!ENTITY name "&#N;">` declarations for one allowed character each."""
-    kept: list[bytes] = []
-    seen: set[bytes] = set()
-    for m in _SAFE_ENTITY.finditer(subset):
-        name, ref = m.group(1), m.group(3)
-        code = int(ref[1:], 16) if ref[:1] in (b"x", b"X") else int(ref)
-        if not _xml_char(code) or code < 0x20 or name in seen or name in _XML_NAMED:
-            continue
-        seen.add(name)
-        kept.append(b'<!ENTITY %s "&#%d;">' % (name, code))
-        if len(kept) >= MAX_DTD_ENTITIES:
-            break
-    return kept
-
-
-def _xml_char(code: int) -> bool:
-    return (code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD
-            or 0x10000 <= code <= 0x10FFFF)
-
-
-def _defuse_dtd(data: bytes) -> tuple[bytes, frozenset[bytes]]:
-    """The document with any DOCTYPE rebuilt safely; also the entity names kept."""
-    if _MARKER.search(data) is None:
-        return data, frozenset()
-    decl = _XML_DECL.match(data)
-    i = decl.end() if decl else 0
-    doctype_at: tuple[int, int, int, int] | None = None
-    while True:  # the prolog: blanks, comments, PIs and DOCTYPEs
-        i = _skip_space(data, i)
-        if data.startswith(b"<?", i):
-            close = data.find(b"?>", i + 2)
-            if close < 0:
-                break
-            i = close + 2
-        elif data.startswith(b"<!--", i):
-            close = data.find(b"-->", i + 4)
-            if close < 0:
-                break
-            i = close + 3
-        elif data[i:i + 9].upper() == b"<!DOCTYPE":
-            end, sub_start, sub_end = _scan_doctype(data, i)
-            if end < 0:
-                break
-            if doctype_at is None:
-                doctype_at = (i, end, sub_start, sub_end)
-            i = end
-        else:
-            break
-    kept: list[bytes] = []
-    name = b""
-    if doctype_at is not None:
-        start, _end, sub_start, sub_end = doctype_at
-        found = _DOCTYPE_NAME.match(data, start)
-        name = found.group(1) if found else b""
-        if sub_start >= 0 and name:
-            kept = _safe_entities(data[sub_start:sub_end])
-    head = bytearray(decl.group() if decl else b"")
-    if kept:
-        head += b"\n<!DOCTYPE " + name + b" [\n" + b"\n".join(kept) + b"\n]>"
-    head += b"\n"
-    rest = data[i:]
-    # Whatever declarations remain before the first element (an unterminated
-    # DOCTYPE, junk) are neutralised: no parser may ever read them as a DTD.
-    # feedparser's idea of the head ends at the first "<\w"; expat's at the root.
-    ends = [m.start() for m in (re.search(rb"<\w", rest), re.search(rb"<[A-Za-z_\x80-\xff]", rest))
-            if m is not None]
-    cut = max(ends) if ends else len(rest)
-    lead = _MARKER.sub(lambda m: b"&lt;" + m.group()[1:], rest[:cut])
-    out = bytes(head) + lead + rest[cut:]
-    names = frozenset(_SAFE_ENTITY.match(k).group(1) for k in kept)  # type: ignore[union-attr]
-    _verify(out, names)
-    return out, names
-
-
-def _verify(data: bytes, names: frozenset[bytes]) -> None:
-    """Belt and braces: what feedparser will extract must be what was kept."""
-    _version, _data, entities = replace_doctype(data)
-    for key, value in entities.items():
-        if key.encode() not in names or not re.fullmatch(r"&#[0-9]{1,7};", value):
-            raise FeedError("the feed declares XML entities that cannot be made safe; refused")
 
 
 # --- structure -----------------------------------------------------------------------
@@ -376,8 +235,8 @@ def _repair(data: bytes, entities: frozenset[bytes]) -> bytes:
             return b"&amp;"
         if ref[:1] == b"#":
             code = int(ref[2:], 16) if ref[1:2] in (b"x", b"X") else int(ref[1:])
-            return m.group() if _xml_char(code) else b""
-        if ref in _XML_NAMED or ref in entities:
+            return m.group() if is_xml_char(code) else b""
+        if ref in XML_PREDEFINED_ENTITIES or ref in entities:
             return m.group()
         char = html.entities.html5.get(ref.decode("ascii") + ";")
         return char.encode("ascii", "xmlcharrefreplace") if char else b"&amp;" + ref + b";"
@@ -428,7 +287,7 @@ def guard_xml(data: bytes, url: str, content_type: str | None) -> tuple[bytes, s
     feed_at = _FEED_START.search(head)
     if html_at and (feed_at is None or html_at.start() < feed_at.start()):
         raise FeedError("an HTML page, not a feed")
-    text, entities = _defuse_dtd(text)
+    text, entities = defuse_dtd(text)
     if _ESCAPE_START.search(text):
         text = _ESCAPE_SEQ.sub(b"", text)
     if _PERSON_FIELD_BYTES.search(text):  # cut on characters, not bytes

@@ -26,9 +26,18 @@ import feedparser
 from toaster_tui.core.errors import FeedError
 from toaster_tui.core.models import EntryData, FeedData
 from toaster_tui.core.sanitize import clean_line, clean_text, safe_url
-from toaster_tui.feeds import fastparse, feedguard
-from toaster_tui.feeds.fastparse import RawEntry, RawFeed, html_text
-from toaster_tui.reading import extract
+from toaster_tui.feeds import feedguard
+from toaster_tui.feeds.fastparse.plain_text import html_text
+from toaster_tui.feeds.fastparse.raw_feed import RawEntry, RawFeed
+from toaster_tui.feeds.fastparse.reader import parse_xml
+from toaster_tui.reading.entry_fields import (
+    clean_categories,
+    make_snippet,
+    plain_title,
+    read_minutes,
+)
+from toaster_tui.reading.language import normalize_language
+from toaster_tui.reading.sentences import truncate
 
 MAX_ENTRIES = 1000
 """Entries kept from one document (the first ones: feeds list newest first)."""
@@ -38,7 +47,7 @@ MAX_FIELD = 1000
 """Characters kept of a title, author or key."""
 EARLIEST = datetime(1970, 1, 2, tzinfo=UTC)
 # No feedparser HTML sanitizing or URI resolving: both are quadratic on
-# hostile markup, and extract whitelists what it shows on its own. The fast
+# hostile markup, and reading whitelists what it shows on its own. The fast
 # path follows the same two settings, so both readings stay the same.
 SANITIZE_HTML = False
 RESOLVE_RELATIVE_URIS = False
@@ -128,13 +137,13 @@ def _build_entry(
     # Stored HTML is cleaned too (controls, escapes, bidi, lone surrogates).
     body = clean_text(_cap(content_html or summary_html, MAX_HTML))
     summary = clean_text(_cap(summary_html, MAX_HTML))
-    # html_text gives the lines extract.html_to_text gives, at a fraction of
+    # html_text gives the lines html_convert.html_to_text gives, at a fraction of
     # the cost; the reader pane renders Markdown from content_html when shown.
     text = html_text(body)
     title = _cap(_plain_title(title_html), MAX_FIELD)
     if not title:
         # Show what is missing plainly, but still give the row something to say.
-        lead = extract.make_snippet(text, 80)
+        lead = make_snippet(text, 80)
         title = lead if lead else "(untitled)"
     key = _entry_key(raw_id, url, title, published or updated)
     return EntryData(
@@ -148,14 +157,14 @@ def _build_entry(
         summary_html=summary,
         text=text,
         snippet=_snippet(summary, text),
-        categories=extract.clean_categories(categories),
-        language=extract.normalize_language(language, feed_language),
-        read_minutes=extract.read_minutes(text),
+        categories=clean_categories(categories),
+        language=normalize_language(language, feed_language),
+        read_minutes=read_minutes(text),
     )
 
 
 def _plain_title(s: str) -> str:
-    """extract.plain_title, with html_text doing the markup."""
+    """entry_fields.plain_title, with html_text doing the markup."""
     if not s:
         return ""
     if "<" not in s and "&" not in s:
@@ -164,9 +173,9 @@ def _plain_title(s: str) -> str:
 
 
 def _snippet(summary_html: str, body_text: str) -> str:
-    """extract.make_snippet(summary or body), reusing the body's text."""
+    """entry_fields.make_snippet(summary or body), reusing the body's text."""
     text = html_text(summary_html) if summary_html else body_text
-    return extract._truncate(clean_line(text), 280)
+    return truncate(clean_line(text), 280)
 
 
 # --- RSS / RDF / Atom ------------------------------------------------------
@@ -176,8 +185,8 @@ def _parse_xml_feed(data: bytes, url: str, content_type: str | None) -> FeedData
     data, content_type = feedguard.guard_xml(data, url, content_type)
     raw = None
     if FAST_PATH:
-        raw = fastparse.parse_xml(data, url, content_type, sanitize_html=SANITIZE_HTML,
-                                  resolve_relative_uris=RESOLVE_RELATIVE_URIS)
+        raw = parse_xml(data, url, content_type, sanitize_html=SANITIZE_HTML,
+                        resolve_relative_uris=RESOLVE_RELATIVE_URIS)
     if raw is None:
         raw = _read_with_feedparser(data, url, content_type)
     return _feed_from_raw(raw)
@@ -260,9 +269,9 @@ def _feed_from_raw(raw: RawFeed) -> FeedData:
         for e in raw.entries[:MAX_ENTRIES]
     ]
     return FeedData(
-        title=_cap(extract.plain_title(raw.title), MAX_FIELD) or None,
+        title=_cap(plain_title(raw.title), MAX_FIELD) or None,
         site_url=safe_url(raw.link),
-        language=extract.normalize_language(raw.language) if raw.language else None,
+        language=normalize_language(raw.language) if raw.language else None,
         entries=tuple(out),
     )
 
@@ -286,7 +295,9 @@ def _str(value: Any) -> str:
 def _parse_json_feed(data: bytes, url: str) -> FeedData:
     feedguard.guard_json(data)
     try:
-        doc = json.loads(data.decode("utf-8-sig"))
+        # Real feeds carry raw control characters inside strings; read them, and let
+        # the cleaning every string gets drop them.
+        doc = json.loads(data.decode("utf-8-sig"), strict=False)
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise FeedError(f"malformed JSON Feed: {clean_line(str(exc))[:160]}") from exc
     if not isinstance(doc, dict) or not isinstance(doc.get("items"), list):
@@ -321,6 +332,6 @@ def _parse_json_feed(data: bytes, url: str) -> FeedData:
     return FeedData(
         title=_cap(clean_line(_str(doc.get("title"))), MAX_FIELD) or None,
         site_url=safe_url(_str(doc.get("home_page_url")) or None),
-        language=extract.normalize_language(feed_language) if feed_language else None,
+        language=normalize_language(feed_language) if feed_language else None,
         entries=tuple(out),
     )

@@ -1,5 +1,9 @@
 """The three-pane screen: topics, articles, reader — and the keys that act on them.
 
+This module wires the panes, the sidebar, the counts and the listing; the
+keys live in its base classes: article_actions.py (open, read, star, links),
+feed_actions.py (refresh, add, move, remove) and search.py (`/`).
+
 Everything that queries or writes the cache runs in a thread worker
 (DataSource methods) and reports back by message; the actions themselves
 only change widgets and start workers, so a key press returns at once.
@@ -9,10 +13,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import datetime
-from functools import partial
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -24,20 +26,17 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Static, Tree
 
 from toaster_tui.app.data import DataSource, SidebarData
-from toaster_tui.app.messages import ArticleLoaded, Deferred, RelatedLoaded, SidebarLoaded
-from toaster_tui.app.screens.actions import FeedActions
+from toaster_tui.app.messages import Deferred, SidebarLoaded
+from toaster_tui.app.screens.article_actions import COUNTS_AFTER, ArticleActions
+from toaster_tui.app.screens.feed_actions import FeedActions
 from toaster_tui.app.screens.search import SearchActions
 from toaster_tui.app.widgets.article_list import ArticleList
 from toaster_tui.app.widgets.reader import ReaderPane
 from toaster_tui.app.widgets.sidebar import ALL, Sidebar, SidebarEntry
 from toaster_tui.app.widgets.status import StatusBar
-from toaster_tui.core.models import ArticleRow, Config
-from toaster_tui.core.sanitize import safe_url
-from toaster_tui.refresh.update import RefreshReport
-from toaster_tui.store.queries import ArticleFilter
-
-if TYPE_CHECKING:
-    from toaster_tui.app.app import ToasterApp
+from toaster_tui.core.models import Config
+from toaster_tui.refresh.outcomes import RefreshReport
+from toaster_tui.store.listing import ArticleFilter
 
 __all__ = ["MainScreen"]
 
@@ -46,12 +45,12 @@ NARROW = 110
 """Terminal width under which the panes make more room for the reader."""
 RELOAD_EVERY = 0.5
 """Seconds between re-queries while a refresh writes new articles."""
-COUNTS_AFTER = 0.3
-"""Seconds after the last write (read, star, ...) that the unread counts are re-queried."""
 
 
-class MainScreen(FeedActions, SearchActions, Screen[None]):
-    """Owns the listing state (which topic, unread only, search) and the article keys."""
+# ArticleActions first: its `current_row` is the one FeedActions asks the subclass for.
+class MainScreen(ArticleActions, FeedActions, SearchActions, Screen[None]):
+    """Owns the listing state (which topic, unread only, search) and wires the panes:
+    the sidebar picks the listing, the list opens articles in the reader."""
 
     AUTO_FOCUS = "#articles"
 
@@ -97,12 +96,6 @@ class MainScreen(FeedActions, SearchActions, Screen[None]):
         self._reload_timer: Timer | None = None
         self._last_reload = 0.0
         self._select_feed: int | None = None
-        self._wanted_id: int | None = None
-        """The article the reader should show (the last one asked for)."""
-
-    @property
-    def toaster(self) -> ToasterApp:
-        return cast("ToasterApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Static(f" [b]toaster[/b]  ·  {TAGLINE}", id="app-header")
@@ -125,7 +118,7 @@ class MainScreen(FeedActions, SearchActions, Screen[None]):
         self.query_one("#feed-error").display = False
         self.show_listing()
         self.reload_sidebar()
-        self.toaster.reload_config()
+        self.host.reload_config()
 
     def on_resize(self, event: events.Resize) -> None:
         self.set_class(event.size.width < NARROW, "-narrow")
@@ -204,7 +197,7 @@ class MainScreen(FeedActions, SearchActions, Screen[None]):
             return
         self._sidebar_done()
         self.sidebar_data = message.data
-        self.sidebar.set_data(self.config or Config(path=self.toaster.config_path), message.data)
+        self.sidebar.set_data(self.config or Config(path=self.host.config_path), message.data)
         if self._select_feed is not None and self.sidebar.select_key(("feed", self._select_feed)):
             self._select_feed = None
         entry = self.sidebar.find(self.entry.key)
@@ -311,165 +304,14 @@ class MainScreen(FeedActions, SearchActions, Screen[None]):
             return
         self._show_titles()
 
-    # --- reading ----------------------------------------------------------------------
-
-    @on(ArticleList.OpenRequested)
-    def _open_requested(self, event: ArticleList.OpenRequested) -> None:
-        self.open_article(event.row)
-
-    @on(ReaderPane.RelatedChosen)
-    def _related_chosen(self, event: ReaderPane.RelatedChosen) -> None:
-        row = self.articles.row_by_id(event.article_id)
-        if row is not None:
-            self.articles.select_id(row.id)
-            self.open_article(row)
-            return
-        self._wanted_id = event.article_id
-        self.run_worker(partial(self._load_detail, event.article_id, True), thread=True,
-                        group="detail", exit_on_error=False)
-
-    def open_article(self, row: ArticleRow) -> None:
-        was_unread = not row.read
-        if was_unread:
-            row = self.articles.set_flags(row.id, read=True) or _with(row, read=True)
-        self.reader.show_row(row)
-        self._wanted_id = row.id
-        self.run_worker(partial(self._load_detail, row.id, was_unread), thread=True,
-                        group="detail", exit_on_error=False)
-
-    def _load_detail(self, article_id: int, mark_read: bool) -> None:
-        # Read first: the write may wait for a refresh's transaction to end.
-        # The article before its related list: ranking related articles is
-        # most of the work, and the body is what the key press is waiting for.
-        detail = self.data.detail(article_id)
-        self.post_message(ArticleLoaded(article_id, detail))
-        if detail is not None:
-            self.post_message(RelatedLoaded(article_id, self.data.related(article_id)))
-        if mark_read:
-            self.data.set_read([article_id], True)
-            # The row shows it read at once; the counts (a sidebar query and a
-            # repaint of the list pane's title) follow once keys pause.
-            self.post_message(Deferred(self.schedule_counts))
-
-    @on(ArticleLoaded)
-    async def _article_loaded(self, message: ArticleLoaded) -> None:
-        if self.closing:
-            return
-        detail = message.detail
-        if detail is None:
-            self.reader.show_missing(message.article_id)
-            return
-        if message.article_id != self._wanted_id:
-            return  # another article was asked for meanwhile
-        if self.reader.article_id != message.article_id:
-            self.reader.show_row(detail.row)  # a related article: no row shown yet
-        self.articles.set_flags(message.article_id, read=True)
-        await self.reader.show_detail(detail)
-
-    @on(RelatedLoaded)
-    def _related_loaded(self, message: RelatedLoaded) -> None:
-        if not self.closing:
-            self.reader.show_related(message.article_id, message.related)
-
-    def current_row(self) -> ArticleRow | None:
-        """The article keys act on: the reader's when it has focus, else the list's."""
-        reader = self.reader
-        if reader.row is not None and (reader.has_focus or reader.has_focus_within):
-            return self.articles.row_by_id(reader.row.id) or reader.row
-        return self.articles.current or reader.row
-
-    def action_open(self) -> None:
-        self.articles.action_open()
-
-    def action_reader_page(self) -> None:
-        if self.reader.row is None:
-            if self.articles.current is not None:
-                self.open_article(self.articles.current)
-            return
-        if not self.reader.page_down():
-            self.action_next_unread()
-
-    def action_next_unread(self) -> None:
-        if self.articles.open_next_unread() is False:
-            self.notify(f"No more unread articles in {self.entry.title}.", timeout=3)
-
-    def action_previous_unread(self) -> None:
-        if not self.articles.open_previous_unread():
-            self.notify("No unread articles above this one.", timeout=3)
-
     def action_step_topic(self, delta: int) -> None:
         self.sidebar.step_topic(delta)
-
-    # --- article state ----------------------------------------------------------------
-
-    def _changed(self, row: ArticleRow) -> None:
-        self.articles.update_row(row)
-        self.reader.update_row(row)
-
-    def action_toggle_read(self) -> None:
-        row = self.current_row()
-        if row is None:
-            return
-        read = not row.read
-        self._changed(self.articles.set_flags(row.id, read=read) or _with(row, read=read))
-        self._write(partial(self.data.set_read, [row.id], read))
-
-    def action_toggle_star(self) -> None:
-        row = self.current_row()
-        if row is None:
-            return
-        starred = not row.starred
-        self._changed(self.articles.set_flags(row.id, starred=starred)
-                      or _with(row, starred=starred))
-        self._write(partial(self.data.set_starred, row.id, starred))
-        self.notify("Starred." if starred else "Unstarred.", timeout=2)
-
-    def action_mark_all_read(self) -> None:
-        flt = self.listing_filter()
-        flt = ArticleFilter(topic=flt.topic, feed_id=flt.feed_id, starred_only=flt.starred_only,
-                            search=flt.search)
-        self.articles.mark_all_read_locally()
-        if self.reader.row is not None:
-            self.reader.update_row(_with(self.reader.row, read=True))
-        where = f"“{self.search}”" if self.search is not None else self.entry.title
-        self._write(partial(self.data.mark_all_read, flt),
-                    lambda n: self.notify(f"Marked {n:,} article(s) read in {where}.", timeout=3))
-
-    def _write(self, fn: Callable[[], object], done: Callable[[int], None] | None = None) -> None:
-        def work() -> None:
-            result = fn()
-            self.post_message(Deferred(partial(self.schedule_counts, 0.05)))
-            if done is not None:
-                self.post_message(Deferred(partial(done, int(cast(int, result)))))
-
-        self.run_worker(work, thread=True, group="writes", exit_on_error=False)
 
     def action_toggle_unread(self) -> None:
         self.unread_only = not self.unread_only
         self.notify("Unread articles only." if self.unread_only else "All articles.", timeout=2)
         if self.search is None:
             self.show_listing()
-
-    # --- links ------------------------------------------------------------------------
-
-    def action_open_link(self) -> None:
-        row = self.current_row()
-        url = safe_url(row.url) if row is not None else None
-        if url is None:
-            self.notify("This article has no web link to open (only http and https open).",
-                        severity="warning", timeout=3)
-            return
-        self.app.open_url(url)
-        self.notify(f"Opening {url}", timeout=2)
-
-    def action_copy_link(self) -> None:
-        row = self.current_row()
-        url = safe_url(row.url) if row is not None else None
-        if url is None:
-            self.notify("This article has no link to copy.", severity="warning", timeout=3)
-            return
-        self.app.copy_to_clipboard(url)
-        self.notify(f"Copied {url}", timeout=2)
 
     # --- refresh progress (called by the app) -------------------------------------------
 
@@ -526,7 +368,3 @@ class MainScreen(FeedActions, SearchActions, Screen[None]):
             self.notify(f"{failed} feed(s) failed to refresh — press ! to see why.",
                         severity="warning", timeout=5)
 
-
-def _with(row: ArticleRow, *, read: bool | None = None, starred: bool | None = None) -> ArticleRow:
-    return replace(row, read=row.read if read is None else read,
-                   starred=row.starred if starred is None else starred)

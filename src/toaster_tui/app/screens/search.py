@@ -10,7 +10,7 @@ from textual.timer import Timer
 from textual.widgets import Input
 
 from toaster_tui.app.widgets.article_list import ArticleList
-from toaster_tui.store.queries import ArticleFilter
+from toaster_tui.store.listing import ArticleFilter
 
 __all__ = ["SearchActions"]
 

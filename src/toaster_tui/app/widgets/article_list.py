@@ -1,49 +1,30 @@
-"""The article list: a virtual, page-by-page list of two-line rows.
+"""The article list: a virtual list of two-line rows, the keys and the mouse on it.
 
-Only the rows on screen are rendered (Line API), and rows are fetched in
-keyset pages as the cursor or the scrollbar nears the end of what is loaded,
-so a topic with 100,000 articles opens as fast as one with ten. Every query
-runs in a thread worker; results come back as `_Page` messages and are
-dropped when a newer listing was asked for meanwhile (the generation number).
+Only the rows on screen are rendered (Line API), and a painted row is kept
+until it changes. Which rows are loaded, the cursor and the page queries are
+the base class's (article_pages.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import replace
+from collections.abc import Callable
 from datetime import datetime
-from functools import partial
-from typing import ClassVar, Literal
+from typing import ClassVar
 
 from rich.style import Style
-from textual import events, on
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
-from textual.geometry import Region, Size
-from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.worker import Worker, WorkerState
 
 from toaster_tui.app.data import DataSource
-from toaster_tui.app.messages import Deferred
+from toaster_tui.app.widgets.article_pages import ROW_HEIGHT, ArticlePages
 from toaster_tui.app.widgets.article_row import RowStyles, message_strip, render_row
-from toaster_tui.core.models import ArticleRow
-from toaster_tui.store.queries import ArticleFilter, Cursor, cursor_of
 
 __all__ = ["ArticleList"]
 
-ROW_HEIGHT = 2
-PAGE = 200
-LOAD_AHEAD = 40
-"""Rows left below the cursor (or the viewport) when the next page is fetched."""
-RELOAD_MAX = 5000
-"""Loaded rows beyond which a refresh no longer re-queries the listing live."""
 
-Mode = Literal["replace", "reload", "append"]
-
-
-class ArticleList(ScrollView, can_focus=True):
+class ArticleList(ArticlePages, can_focus=True):
     """Newest first; unread rows bold with a dot, read rows dimmed, starred marked."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -75,411 +56,73 @@ class ArticleList(ScrollView, can_focus=True):
     }
     """
 
-    class OpenRequested(Message):
-        """Enter or a click on a row: show it in the reader."""
-
-        def __init__(self, row: ArticleRow) -> None:
-            super().__init__()
-            self.row = row
-
-    class Loaded(Message):
-        """The rows changed after a (re)load; `rows` is how many are loaded."""
-
-        def __init__(self, rows: int, has_more: bool) -> None:
-            super().__init__()
-            self.rows = rows
-            self.has_more = has_more
-
-    class _Page(Message):
-        def __init__(
-            self, generation: int, mode: Mode, rows: list[ArticleRow], has_more: bool,
-            after: Cursor | None, keep_id: int | None, open_id: int | None = None,
-        ) -> None:
-            super().__init__()
-            self.generation = generation
-            self.mode = mode
-            self.rows = rows
-            self.has_more = has_more
-            self.after = after
-            self.keep_id = keep_id
-            self.open_id = open_id
-
     def __init__(
         self, data: DataSource, now: Callable[[], datetime], *, id: str | None = None
     ) -> None:
-        super().__init__(id=id)
-        self._data = data
+        super().__init__(data, id=id)
         self._now = now
-        self._rows: list[ArticleRow] = []
-        self._index: dict[int, int] = {}
-        self._cursor = 0
         self._hover: int | None = None
-        self._generation = 0
-        self._loading = False
-        self._loading_more = False
-        self._has_more = False
-        self._reload_pending = False
-        self._reloading = False
-        """A re-query is running: the next one waits for it (`_reload_pending`)."""
-        self._pending_moves = 0
-        self._empty_text = "Loading…"
         # Painted rows by (row, cursor, hover, focus, width, minute): a row that
         # did not change is not painted again, however often the listing is
         # re-queried (a refresh re-queries it every RELOAD_EVERY seconds).
         self._cache: LRUCache[tuple[object, ...], tuple[Strip, Strip]] = LRUCache(256)
         self._row_styles: dict[bool, RowStyles] = {}
-        self.filter: ArticleFilter | None = None
 
-    # --- what the rest of the app reads ------------------------------------------
-
-    @property
-    def rows(self) -> Sequence[ArticleRow]:
-        return self._rows
-
-    @property
-    def cursor(self) -> int:
-        return self._cursor
-
-    @property
-    def current(self) -> ArticleRow | None:
-        return self._rows[self._cursor] if self._rows else None
-
-    @property
-    def has_more(self) -> bool:
-        return self._has_more
-
-    @property
-    def waiting(self) -> bool:
-        """A listing or the next page is being fetched."""
-        return self._loading or self._loading_more or self._reload_pending
-
-    def row_by_id(self, article_id: int) -> ArticleRow | None:
-        index = self._index.get(article_id)
-        return None if index is None else self._rows[index]
-
-    # --- loading ------------------------------------------------------------------
-
-    def show(self, flt: ArticleFilter, *, keep_id: int | None = None, empty: str = "") -> None:
-        """List `flt` from the top (keeping `keep_id` selected if it is there)."""
-        self.filter = flt
-        self._generation += 1
-        self._loading = True
-        self._reload_pending = False
-        self._pending_moves = 0
-        self._empty_text = empty or "No articles here yet."
-        self._fetch("replace", after=None, limit=PAGE, keep_id=keep_id)
-
-    def reload(self) -> None:
-        """Re-query what is loaded, keeping the selection and its place on screen."""
-        if self.filter is None:
-            return
-        if self._loading or self._reloading:
-            # After the first page (or the re-query under way) lands: re-queries
-            # never pile up, however slow the cache is under a refresh's writes.
-            self._reload_pending = True
-            return
-        if len(self._rows) > RELOAD_MAX:
-            return  # deep in a long listing: keep these rows, don't re-read thousands
-        self._reloading = True
-        tail = self._rows[-1] if self._rows else None
-        work = partial(self._query_window, self._generation, self.filter, tail)
-        self.run_worker(work, thread=True, group="article-pages", exit_on_error=False)
-
-    def _query_window(self, generation: int, flt: ArticleFilter, tail: ArticleRow | None) -> None:
-        # Runs in a thread: everything from the top down to the loaded tail, so the
-        # selected row is still among them however many new rows landed above.
-        rows, more = self._data.window(flt, tail, PAGE)
-        self.post_message(self._Page(generation, "reload", rows, more, None, None))
-
-    def _fetch(
-        self, mode: Mode, *, after: Cursor | None, limit: int, keep_id: int | None,
-    ) -> None:
-        assert self.filter is not None
-        work = partial(self._query, self._generation, mode, self.filter, after, limit, keep_id)
-        self.run_worker(work, thread=True, group="article-pages", exit_on_error=False)
-
-    def _query(
-        self, generation: int, mode: Mode, flt: ArticleFilter, after: Cursor | None,
-        limit: int, keep_id: int | None,
-    ) -> None:
-        # Runs in a thread: one extra row tells whether there is more to load.
-        rows = self._data.page(flt, after=after, limit=limit + 1)
-        self.post_message(self._Page(generation, mode, rows[:limit], len(rows) > limit,
-                                     after, keep_id))
-
-    def _load_more(self) -> None:
-        if not self._has_more or self._loading or self._loading_more or not self._rows:
-            return
-        self._loading_more = True
-        self._fetch("append", after=cursor_of(self._rows[-1]), limit=PAGE, keep_id=None)
-
-    @on(Worker.StateChanged)
-    def _worker_changed(self, event: Worker.StateChanged) -> None:
-        # A failed query must not leave the list "Loading…" for ever.
-        if event.worker.group != "article-pages" or event.state != WorkerState.ERROR:
-            return
-        event.stop()
-        self._loading = self._loading_more = self._reload_pending = self._reloading = False
-        self._empty_text = f"Could not read the cache: {event.worker.error}"
-        self.notify(self._empty_text, severity="error", timeout=8)
-        self.refresh()
-
-    @on(Deferred)
-    def _deferred(self, message: Deferred) -> None:
-        message.stop()
-        message.fn()
-
-    @on(_Page)
-    def _page_arrived(self, message: _Page) -> None:
-        message.stop()
-        if self.app._closing:
-            return
-        if message.mode == "reload":
-            self._reloading = False
-            if (message.generation != self._generation and self._reload_pending
-                    and not self._loading):
-                # An older listing's re-query held up one for this listing.
-                self._reload_pending = False
-                self.reload()
-        if message.generation != self._generation:
-            return  # an older listing's page
-        if message.mode == "append":
-            self._loading_more = False
-            if not self._append(message):
-                self._load_more()  # the list changed meanwhile: ask again from its tail
-                return
-        elif message.mode == "replace":
-            self._loading = False
-            self._loading_more = False
-            self._set_rows(message.rows, message.has_more)
-            self._cursor = self._index.get(message.keep_id or -1, 0)
-            self.scroll_to(y=0, animate=False, immediate=True)
-            self._scroll_cursor_visible()
-            if self._reload_pending:
-                self._reload_pending = False
-                self.reload()
-        else:
-            self._apply_reload(message.rows, message.has_more)
-            if self._reload_pending:
-                self._reload_pending = False
-                self.reload()  # asked for while this one ran
-        if message.open_id is not None and message.open_id in self._index:
-            self.select_id(message.open_id)
-            self.post_message(self.OpenRequested(self._rows[self._index[message.open_id]]))
-        self.post_message(self.Loaded(len(self._rows), self._has_more))
-        self._check_load_more()
-
-    def _append(self, message: _Page) -> bool:
-        """Add a page below the tail; False when it does not join up with it."""
-        if not self._rows:
-            return False
-        tail = self._rows[-1]
-        tail_key = (tail.when, tail.id)
-        after = message.after
-        if after is None or (after.sort_time, after.id) < (int(tail.when.timestamp()), tail.id):
-            return False  # the page starts below the tail: there would be a gap
-        # A reload may have moved the tail down meanwhile: keep what lies below it.
-        rows = [r for r in message.rows if (r.when, r.id) < tail_key]
-        if not rows and message.has_more and message.rows:
-            return False
-        self._set_rows(self._rows + rows, message.has_more)
-        if self._pending_moves and rows:
-            moves, self._pending_moves = self._pending_moves, 0
-            self.select_index(self._cursor + moves)
-        return True
-
-    def _apply_reload(self, rows: list[ArticleRow], has_more: bool) -> None:
-        # The selection as it is now, not when the reload was asked for: the user
-        # may have moved while the query ran.
-        old_cursor = self._cursor
-        old_row = self.current
-        keep_id = old_row.id if old_row is not None else None
-        flt = self.filter
-        left_by_state = old_row is not None and flt is not None and (
-            (flt.unread_only and old_row.read) or (flt.starred_only and not old_row.starred))
-        if old_row is not None and left_by_state and all(r.id != keep_id for r in rows):
-            # The selected article left the listing because the user read (or
-            # unstarred) it: keep it in place until they move on, so nothing
-            # jumps under the cursor.
-            key = (old_row.when, old_row.id)
-            at = next((i for i, r in enumerate(rows) if (r.when, r.id) < key), len(rows))
-            rows = [*rows[:at], old_row, *rows[at:]]
-        self._set_rows(rows, has_more)
-        if keep_id is not None and keep_id in self._index:
-            self._cursor = self._index[keep_id]
-        else:
-            self._cursor = min(old_cursor, max(0, len(self._rows) - 1))
-        # Rows inserted above the cursor: scroll by as much, so the selected row
-        # stays on the same screen line.
-        shift = (self._cursor - old_cursor) * ROW_HEIGHT
-        if shift:
-            self.scroll_to(y=self.scroll_y + shift, animate=False, immediate=True)
-
-    def _set_rows(self, rows: list[ArticleRow], has_more: bool) -> None:
-        self._rows = rows
-        self._index = {row.id: i for i, row in enumerate(rows)}
-        self._has_more = has_more
-        self._cursor = min(self._cursor, max(0, len(rows) - 1))
-        self.virtual_size = Size(self.scrollable_content_region.width, self._line_count())
-        self.refresh()
-
-    def _line_count(self) -> int:
-        return max(1, len(self._rows)) * ROW_HEIGHT
-
-    # --- changes made by the app ----------------------------------------------
-
-    def update_row(self, row: ArticleRow) -> None:
-        """Show a row's new read / starred state (when it is loaded)."""
-        index = self._index.get(row.id)
-        if index is not None:
-            self._rows[index] = row
-            self._refresh_row(index)
-
-    def set_flags(self, article_id: int, *, read: bool | None = None,
-                  starred: bool | None = None) -> ArticleRow | None:
-        row = self.row_by_id(article_id)
-        if row is None:
-            return None
-        row = replace(row, read=row.read if read is None else read,
-                      starred=row.starred if starred is None else starred)
-        self.update_row(row)
-        return row
-
-    def mark_all_read_locally(self) -> None:
-        self._rows = [r if r.read else replace(r, read=True) for r in self._rows]
-        self.refresh()
-
-    # --- cursor -----------------------------------------------------------------
-
-    def select_index(self, index: int) -> None:
-        if not self._rows:
-            return
-        index = max(0, min(index, len(self._rows) - 1))
-        if index == self._cursor:
-            self._scroll_cursor_visible()
-            return
-        old, self._cursor = self._cursor, index
-        self._refresh_row(old)
-        self._refresh_row(index)
-        self._scroll_cursor_visible()
-        self._check_load_more()
-
-    def select_id(self, article_id: int) -> bool:
-        index = self._index.get(article_id)
-        if index is None:
-            return False
-        self.select_index(index)
-        return True
-
-    def _scroll_cursor_visible(self) -> None:
-        region = Region(0, self._cursor * ROW_HEIGHT, self.size.width, ROW_HEIGHT)
-        self.scroll_to_region(region, animate=False, force=True, immediate=True)
-
-    def _check_load_more(self) -> None:
-        visible_end = (self.scroll_y + self.size.height) // ROW_HEIGHT
-        if max(self._cursor, visible_end) >= len(self._rows) - LOAD_AHEAD:
-            self._load_more()
+    # --- keys -------------------------------------------------------------------
 
     def action_cursor_down(self) -> None:
-        if self._rows and self._cursor == len(self._rows) - 1 and self._has_more:
-            # At the loaded end: move once the next page is in, not never.
-            self._pending_moves = 1
-            self._load_more()
-            return
-        self.select_index(self._cursor + 1)
+        self.select_next()
 
     def action_cursor_up(self) -> None:
-        self.select_index(self._cursor - 1)
+        self.select_index(self.cursor - 1)
 
     def action_page_down(self) -> None:
-        self.select_index(self._cursor + max(1, self.size.height // ROW_HEIGHT - 1))
+        self.select_index(self.cursor + max(1, self.size.height // ROW_HEIGHT - 1))
 
     def action_page_up(self) -> None:
-        self.select_index(self._cursor - max(1, self.size.height // ROW_HEIGHT - 1))
+        self.select_index(self.cursor - max(1, self.size.height // ROW_HEIGHT - 1))
 
     def action_first(self) -> None:
         self.select_index(0)
 
     def action_last(self) -> None:
-        self.select_index(len(self._rows) - 1)
+        self.select_index(len(self.rows) - 1)
 
     def action_open(self) -> None:
         if self.current is not None:
             self.post_message(self.OpenRequested(self.current))
 
-    # --- unread navigation ------------------------------------------------------
-
-    def open_next_unread(self) -> bool | None:
-        """Select and open the next unread row below the cursor.
-
-        True when found among loaded rows, None when a worker is looking further
-        down (it opens the row when found), False when there is none.
-        """
-        for index in range(self._cursor + 1, len(self._rows)):
-            if not self._rows[index].read:
-                self.select_index(index)
-                self.post_message(self.OpenRequested(self._rows[index]))
-                return True
-        if not self._has_more or self.filter is None:
-            return False
-        after = cursor_of(self._rows[-1]) if self._rows else None
-        self.run_worker(partial(self._find_unread, self._generation, self.filter, after),
-                        thread=True, group="article-pages", exit_on_error=False)
-        return None
-
-    def _find_unread(self, generation: int, flt: ArticleFilter, after: Cursor | None) -> None:
-        target = self._data.next_unread(flt, after)
-        if target is None:
-            self.post_message(Deferred(
-                lambda: self.notify("No more unread articles here.", timeout=3)))
-            return
-        rows = self._data.rows_until(flt, after, target)
-        more = len(self._data.page(flt, after=cursor_of(rows[-1]), limit=1)) > 0
-        self.post_message(self._Page(generation, "append", rows, more, after, None, target.id))
-
-    def open_previous_unread(self) -> bool:
-        for index in range(self._cursor - 1, -1, -1):
-            if not self._rows[index].read:
-                self.select_index(index)
-                self.post_message(self.OpenRequested(self._rows[index]))
-                return True
-        return False
-
     # --- mouse ------------------------------------------------------------------
 
     def _row_at(self, y: int) -> int | None:
         index = (y + self.scroll_offset.y) // ROW_HEIGHT
-        return index if 0 <= index < len(self._rows) else None
+        return index if 0 <= index < len(self.rows) else None
 
     def on_click(self, event: events.Click) -> None:
         index = self._row_at(event.y)
         if index is not None:
             self.select_index(index)
-            self.post_message(self.OpenRequested(self._rows[index]))
+            self.post_message(self.OpenRequested(self.rows[index]))
 
     def on_mouse_move(self, event: events.MouseMove) -> None:
         index = self._row_at(event.y)
         if index != self._hover:
             old, self._hover = self._hover, index
             if old is not None:
-                self._refresh_row(old)
+                self.refresh_row(old)
             if index is not None:
-                self._refresh_row(index)
+                self.refresh_row(index)
 
     def on_leave(self, event: events.Leave) -> None:
         if self._hover is not None:
             old, self._hover = self._hover, None
-            self._refresh_row(old)
-
-    def watch_scroll_y(self, old: float, new: float) -> None:
-        super().watch_scroll_y(old, new)
-        self._check_load_more()
+            self.refresh_row(old)
 
     # --- rendering --------------------------------------------------------------
 
     def on_resize(self, event: events.Resize) -> None:
         self._cache.clear()
-        self.virtual_size = Size(self.scrollable_content_region.width, self._line_count())
+        self.fit_virtual_size()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -492,24 +135,21 @@ class ArticleList(ScrollView, can_focus=True):
     def on_blur(self) -> None:
         self.refresh()
 
-    def _refresh_row(self, index: int) -> None:
-        self.refresh_lines(index * ROW_HEIGHT, ROW_HEIGHT)
-
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         line = y + self.scroll_offset.y
         base = self.rich_style
-        if not self._rows:
+        rows = self.rows
+        if not rows:
             if line == 1:
-                message = "Loading…" if self._loading else self._empty_text
                 style = base + self.get_component_rich_style("article-list--empty", partial=True)
-                return message_strip(message, width, style, self.app.console)
+                return message_strip(self.placeholder, width, style, self.app.console)
             return Strip.blank(width, base)
         index, offset = divmod(line, ROW_HEIGHT)
-        if index >= len(self._rows):
+        if index >= len(rows):
             return Strip.blank(width, base)
-        row = self._rows[index]
-        cursor, hover = index == self._cursor, index == self._hover
+        row = rows[index]
+        cursor, hover = index == self.cursor, index == self._hover
         now = self._now()
         # The minute: "5m ago" moves on when the row is next painted after it.
         key = (row, cursor, hover, self.has_focus, width, int(now.timestamp()) // 60)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, cast
 
 from textual.screen import Screen
 
+from toaster_tui.app.host import AppHost
 from toaster_tui.app.messages import Deferred
 from toaster_tui.app.screens.add_feed import AddedFeed, AddFeedDialog
 from toaster_tui.app.screens.confirm import ConfirmDialog
@@ -25,7 +26,6 @@ from toaster_tui.core.errors import ToasterError
 from toaster_tui.core.models import ArticleRow, Config, FeedRow
 
 if TYPE_CHECKING:
-    from toaster_tui.app.app import ToasterApp
     from toaster_tui.app.widgets.sidebar import Sidebar, SidebarEntry
 
 __all__ = ["FeedActions"]
@@ -46,11 +46,12 @@ class FeedActions(Screen[None]):
         raise NotImplementedError
 
     @property
-    def _app(self) -> ToasterApp:
-        return cast("ToasterApp", self.app)
+    def host(self) -> AppHost:
+        """The app, as far as screens may use it (they never import it)."""
+        return cast(AppHost, self.app)
 
     def _topics(self) -> list[str]:
-        config = self.config or self._app.config
+        config = self.config or self.host.config
         return config.topic_order()
 
     def _target_feed(self) -> FeedRow | None:
@@ -71,10 +72,10 @@ class FeedActions(Screen[None]):
         if not feeds:
             self.notify("No feeds to refresh here.", timeout=3)
             return
-        self._app.start_refresh([f.id for f in feeds])
+        self.host.start_refresh([f.id for f in feeds])
 
     def action_refresh_all(self) -> None:
-        self._app.start_refresh(None)
+        self.host.start_refresh(None)
 
     def action_feed_errors(self) -> None:
         self.app.push_screen(FeedErrorsDialog(self.sidebar.failing_feeds()))
@@ -86,7 +87,7 @@ class FeedActions(Screen[None]):
             self.notify("The demo is offline: adding feeds is off. Run `toaster` for the real "
                         "thing.", severity="warning", timeout=4)
             return
-        config = self.config or self._app.config
+        config = self.config or self.host.config
         topic = self.entry.topic or "Personal"
         dialog = AddFeedDialog(config.path, config.settings, self._topics(), topic,
                                {f.url for f in config.feeds})
@@ -96,7 +97,7 @@ class FeedActions(Screen[None]):
         if added is None:
             return
         self.notify(f"Added {added.title} to {added.topic}.", timeout=3)
-        self._app.reload_config(refresh_url=added.url, select_url=added.url)
+        self.host.reload_config(refresh_url=added.url, select_url=added.url)
 
     def action_move_feed(self) -> None:
         feed = self._target_feed()
@@ -128,7 +129,7 @@ class FeedActions(Screen[None]):
                        f"Removed {feed.title}.")
 
     def _config_path(self) -> Path:
-        return (self.config or self._app.config).path
+        return (self.config or self.host.config).path
 
     def _edit(self, change: Callable[[], Config], done: str) -> None:
         def work() -> None:
@@ -140,7 +141,7 @@ class FeedActions(Screen[None]):
                     lambda: self.notify(error, severity="error", timeout=8)))
                 return
             self.post_message(Deferred(lambda: self.notify(done, timeout=3)))
-            self.post_message(Deferred(self._app.reload_config))
+            self.post_message(Deferred(self.host.reload_config))
 
         self.run_worker(work, thread=True, group="config-edit", exit_on_error=False)
 

@@ -8,18 +8,17 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from toaster_tui.core.sanitize import is_terminal_safe
-from toaster_tui.reading.extract import (
+from toaster_tui.reading.entry_fields import (
     clean_categories,
-    html_to_markdown,
-    html_to_text,
-    key_quotes,
     make_snippet,
-    normalize_language,
     plain_title,
     read_minutes,
-    split_sentences,
-    summarize,
 )
+from toaster_tui.reading.html_convert import html_to_markdown, html_to_text
+from toaster_tui.reading.language import normalize_language
+from toaster_tui.reading.quotes import key_quotes
+from toaster_tui.reading.sentences import split_sentences
+from toaster_tui.reading.summary import summarize
 
 BASE = "https://blog.example.com/2024/05/feeds.html"
 
@@ -406,133 +405,3 @@ def test_any_unicode_is_handled(s: str) -> None:
                 *clean_categories([s, s.upper()])):
         assert_safe(out)
     assert normalize_language(s) == "unknown" or normalize_language(s).isalpha()
-
-
-# --- the small helpers -------------------------------------------------------------
-
-
-def test_key_quotes_rules() -> None:
-    html = (
-        "<p>He said “this one is long enough to be a real quote” and then "
-        "«ceci est une citation assez longue pour compter» and „das ist ein ziemlich langes "
-        "Zitat hier“. Short \"scare quotes\" are ignored.</p>"
-        "<blockquote>“Marks around a blockquote are stripped off here”</blockquote>"
-        "<p>Repeated: “this one is long enough to be a real quote”.</p>"
-        "<p><q>tiny</q> and <q>a q of a few words</q></p>"
-    )
-    assert key_quotes(html) == [
-        "this one is long enough to be a real quote",
-        "ceci est une citation assez longue pour compter",
-        "das ist ein ziemlich langes Zitat hier",
-        "Marks around a blockquote are stripped off here",
-    ]
-    assert key_quotes(html, limit=2) == key_quotes(html)[:2]
-    long_quote = "<blockquote>" + "word " * 200 + "</blockquote>"
-    (only,) = key_quotes(long_quote)
-    assert len(only) <= 400 and only.endswith("…")
-    assert key_quotes("<p>No quotes at all.</p>") == []
-
-
-def test_string_literals_in_code_are_not_quotes() -> None:
-    html = (
-        '<pre><code>SELECT "title and url from the articles table" FROM x</code></pre>'
-        '<p>Run <code>echo "a long string of words in inline code"</code> first. '
-        'She wrote "the one sentence here that is really quoted" in the end.</p>'
-        '<blockquote><p>Quoted, with <code>"code"</code> inside</p></blockquote>'
-    )
-    assert key_quotes(html) == ["the one sentence here that is really quoted",
-                                'Quoted, with "code" inside']
-
-
-def test_summarize_rules() -> None:
-    text = "Intro\n\nOk.\n\nThis is the first real sentence here. And a second one follows it. " \
-           "Then a third comes along. A fourth is never shown."
-    assert summarize(text) == [
-        "This is the first real sentence here.",
-        "And a second one follows it.",
-        "Then a third comes along.",
-    ]
-    assert summarize("Tiny. Bits.") == ["Tiny.", "Bits."]  # nothing better to offer
-    assert summarize("") == []
-    assert summarize("", "Only the feed has words to say here.") == [
-        "Only the feed has words to say here."
-    ]
-    (long_,) = summarize("word " * 300 + ".")
-    assert len(long_) <= 400 and long_.endswith("…")
-    # A feed summary equal to the body (modulo case/punctuation) is not "distinct".
-    body = "The body says this first. Then it says more things."
-    assert summarize(body, "the body says this first") == split_sentences(body)
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("One here. Two there! Three? Yes.", ["One here.", "Two there!", "Three?", "Yes."]),
-        ("Mr. Smith went e.g. to the U.S. Army base. Then left.",
-         ["Mr. Smith went e.g. to the U.S. Army base.", "Then left."]),
-        ("J. R. R. Tolkien wrote it. Dr. Who did not.",
-         ["J. R. R. Tolkien wrote it.", "Dr. Who did not."]),
-        ('She asked "why?" He said "Because." Then 3 more came.',
-         ['She asked "why?"', 'He said "Because."', "Then 3 more came."]),
-        ("version 3.11 is out. lower case after. Next", ["version 3.11 is out. lower case after.",
-                                                         "Next"]),
-        ("Line one\nLine two", ["Line one", "Line two"]),
-        ("", []),
-    ],
-)
-def test_split_sentences(text: str, expected: list[str]) -> None:
-    assert split_sentences(text) == expected
-
-
-@pytest.mark.parametrize(
-    ("candidates", "expected"),
-    [
-        (("en-US",), "en"), (("pt-BR",), "pt"), (("DE",), "de"), (("zh_Hant_TW",), "zh"),
-        ((None, "fr-CA"), "fr"), (("", "  "), "unknown"), (("x-klingon", "es"), "es"),
-        (("und",), "unknown"), (("English",), "en"), (("eng",), "en"), (("en-US, de",), "en"),
-        (("12",), "unknown"), (("\x1b[2Jen",), "en"), ((), "unknown"), (("iw",), "he"),
-    ],
-)
-def test_normalize_language(candidates: tuple[str | None, ...], expected: str) -> None:
-    assert normalize_language(*candidates) == expected
-
-
-def test_read_minutes() -> None:
-    assert read_minutes("") == 1
-    assert read_minutes("word " * 100) == 1
-    assert read_minutes("word " * 460) == 2
-    assert read_minutes("word " * 2300) == 10
-
-
-def test_make_snippet() -> None:
-    assert make_snippet("<p>Short <b>and</b> sweet.</p>") == "Short and sweet."
-    assert make_snippet("<p>one two three four five six</p>", 14) == "one two three…"
-    assert make_snippet("<p>Para one.</p><p>Para two.</p>") == "Para one. Para two."
-    assert make_snippet("") == ""
-    assert len(make_snippet("x" * 1000, 50)) == 50
-
-
-def test_clean_categories() -> None:
-    assert clean_categories(["Tech", "tech", " Python\n", None, "", "\x1b[2J", "TECH"]) == (
-        "Tech", "Python",
-    )
-    assert len(clean_categories(f"c{i}" for i in range(50))) == 10
-    assert clean_categories(["x" * 100]) == ("x" * 60,)
-    assert clean_categories(["a\u202eb"]) == ("ab",)
-
-
-@pytest.mark.parametrize(
-    ("raw", "expected"),
-    [
-        ("Plain title", "Plain title"),
-        ("<b>Bold</b> &amp; <i>brave</i>", "Bold & brave"),
-        ("Q&amp;A:\n  <em>Part 2</em>", "Q&A: Part 2"),
-        ("Tom & Jerry <3", "Tom & Jerry <3"),
-        ("Title<script>alert(1)</script>", "Title"),
-        ("Title\x1b]0;pwned\x07 \u202eend", "Title end"),
-        ("", ""),
-        (None, ""),
-    ],
-)
-def test_plain_title(raw: str | None, expected: str) -> None:
-    assert plain_title(raw) == expected

@@ -1,5 +1,5 @@
-"""The refresh pipeline's fast paths: host scheduling, the worker pool fed from
-the event loop, and what happens when a worker dies or overruns."""
+"""The worker pool fed from the event loop, a refresh through it, and what
+happens when a worker dies or overruns."""
 
 from __future__ import annotations
 
@@ -16,9 +16,10 @@ from types import ModuleType
 import pytest
 
 from toaster_tui.core.models import FeedSpec, Settings
-from toaster_tui.refresh import update
-from toaster_tui.refresh.update import Refresher, _HostQueue, _Pool
-from toaster_tui.store.database import FetchState, Store
+from toaster_tui.refresh.pool import MP_CONTEXT, WorkerPool
+from toaster_tui.refresh.refresher import WORKER_NICE, Refresher
+from toaster_tui.refresh.worker import init_worker
+from toaster_tui.store.database import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -35,45 +36,6 @@ def _load_farm() -> ModuleType:
 
 
 farm = _load_farm()
-
-
-def state(i: int, url: str) -> FetchState:
-    return FetchState(i, url, None, None, None, None, 0, False, None)
-
-
-# --- scheduling -----------------------------------------------------------------------------
-
-def test_hosts_are_worked_through_one_after_another() -> None:
-    async def go() -> None:
-        states = [state(i, f"http://h{i % 3}.example/{i}") for i in range(9)]
-        queue = _HostQueue(states, per_host=2)
-        taken = [queue.take() for _ in range(4)]
-        hosts = [t[0] for t in taken if t is not None]
-        # Two slots on the first host, then the next host: never a third one early.
-        assert hosts == ["h0.example", "h0.example", "h1.example", "h1.example"]
-        queue.done("h0.example")
-        nxt = queue.take()
-        assert nxt is not None and nxt[0] == "h0.example"  # a started host first
-        while (t := queue.take()) is not None:
-            assert queue.active[t[0]] <= 2
-        assert not queue.empty  # some feeds wait for a slot on their host
-
-    asyncio.run(go())
-
-
-def test_every_feed_is_taken_once() -> None:
-    async def go() -> None:
-        states = [state(i, f"http://h{i % 5}.example/{i}") for i in range(50)]
-        queue = _HostQueue(states, per_host=3)
-        seen = []
-        while not queue.empty:
-            taken = queue.take()
-            assert taken is not None
-            seen.append(taken[1].id)
-            queue.done(taken[0])
-        assert sorted(seen) == list(range(50))
-
-    asyncio.run(go())
 
 
 # --- the refresh in worker processes ------------------------------------------------------------
@@ -93,7 +55,7 @@ def _db(tmp_path: Path, urls: list[str]) -> tuple[Path, list[int]]:
 
 
 def _children() -> set[int]:
-    return {p.pid for p in update._MP.active_children()}
+    return {p.pid for p in MP_CONTEXT.active_children()}
 
 
 @pytest.mark.parametrize("processes", [True, False])
@@ -125,9 +87,9 @@ def test_a_killed_worker_is_replaced(tmp_path: Path, farm_server: object) -> Non
     db, ids = _db(tmp_path, farm_server.urls())  # type: ignore[attr-defined]
 
     async def go() -> None:
-        writer = ThreadPoolExecutor(1, initializer=update._init_worker,
+        writer = ThreadPoolExecutor(1, initializer=init_worker,
                                     initargs=(str(db), __import__("threading").Lock()))
-        pool = _Pool(db, writer, processes=True)
+        pool = WorkerPool(db, writer, processes=True)
         try:
             first = await pool.run(30, *_job(farm_server, 0, ids[0]))
             assert first.kind == "updated"
@@ -154,9 +116,9 @@ def test_a_parse_that_overruns_is_killed_and_reported(tmp_path: Path,
     db, ids = _db(tmp_path, farm_server.urls())  # type: ignore[attr-defined]
 
     async def go() -> None:
-        writer = ThreadPoolExecutor(1, initializer=update._init_worker,
+        writer = ThreadPoolExecutor(1, initializer=init_worker,
                                     initargs=(str(db), __import__("threading").Lock()))
-        pool = _Pool(db, writer, processes=True)
+        pool = WorkerPool(db, writer, processes=True)
         try:
             await pool.run(30, *_job(farm_server, 0, ids[0]))  # workers up
             pids = {p.process.pid for p in pool._procs}
@@ -180,9 +142,9 @@ def test_a_body_larger_than_the_pipe_goes_through(tmp_path: Path, farm_server: o
     assert len(big.body) > 16 * 65536
 
     async def go() -> None:
-        writer = ThreadPoolExecutor(1, initializer=update._init_worker,
+        writer = ThreadPoolExecutor(1, initializer=init_worker,
                                     initargs=(str(db), __import__("threading").Lock()))
-        pool = _Pool(db, writer, processes=True)
+        pool = WorkerPool(db, writer, processes=True)
         beats = 0
 
         async def heartbeat() -> None:
@@ -209,9 +171,9 @@ def test_workers_under_a_ui_run_nicer_than_it(tmp_path: Path, farm_server: objec
     db, ids = _db(tmp_path, farm_server.urls())  # type: ignore[attr-defined]
 
     async def go() -> int:
-        writer = ThreadPoolExecutor(1, initializer=update._init_worker,
+        writer = ThreadPoolExecutor(1, initializer=init_worker,
                                     initargs=(str(db), __import__("threading").Lock()))
-        pool = _Pool(db, writer, processes=True, nice=update.WORKER_NICE)
+        pool = WorkerPool(db, writer, processes=True, nice=WORKER_NICE)
         try:
             await pool.run(30, *_job(farm_server, 0, ids[0]))
             pid = pool._procs[0].process.pid
@@ -220,4 +182,4 @@ def test_workers_under_a_ui_run_nicer_than_it(tmp_path: Path, farm_server: objec
             await pool.close()
             writer.shutdown()
 
-    assert asyncio.run(go()) >= os.getpriority(os.PRIO_PROCESS, 0) + min(update.WORKER_NICE, 1)
+    assert asyncio.run(go()) >= os.getpriority(os.PRIO_PROCESS, 0) + min(WORKER_NICE, 1)

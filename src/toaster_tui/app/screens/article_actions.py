@@ -1,0 +1,217 @@
+"""The article keys of the main screen: open, page, next / previous unread,
+read, star, mark all read, and the article's link.
+
+A base class of MainScreen, kept apart so each module stays one readable
+size. The article's body and its related list are read in a thread worker
+and come back by message; read and star are shown at once and written in a
+worker, so a key press returns at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from functools import partial
+from typing import cast
+
+from textual import on
+from textual.screen import Screen
+
+from toaster_tui.app.data import DataSource
+from toaster_tui.app.messages import ArticleLoaded, Deferred, RelatedLoaded
+from toaster_tui.app.widgets.article_list import ArticleList
+from toaster_tui.app.widgets.reader import ReaderPane
+from toaster_tui.app.widgets.sidebar import SidebarEntry
+from toaster_tui.core.models import ArticleRow
+from toaster_tui.core.sanitize import safe_url
+from toaster_tui.store.listing import ArticleFilter
+
+__all__ = ["COUNTS_AFTER", "ArticleActions"]
+
+COUNTS_AFTER = 0.3
+"""Seconds after the last write (read, star, ...) that the unread counts are re-queried."""
+
+
+class ArticleActions(Screen[None]):
+    """Needs from the subclass: `data`, `entry`, `search`, `closing`, `articles`,
+    `reader`, `listing_filter` and `schedule_counts`."""
+
+    data: DataSource
+    entry: SidebarEntry
+    search: str | None
+    _wanted_id: int | None = None
+    """The article the reader should show (the last one asked for)."""
+
+    @property
+    def closing(self) -> bool:
+        raise NotImplementedError
+
+    @property
+    def articles(self) -> ArticleList:
+        raise NotImplementedError
+
+    @property
+    def reader(self) -> ReaderPane:
+        raise NotImplementedError
+
+    def listing_filter(self) -> ArticleFilter:
+        raise NotImplementedError
+
+    def schedule_counts(self, delay: float = COUNTS_AFTER) -> None:
+        raise NotImplementedError
+
+    # --- reading ----------------------------------------------------------------------
+
+    @on(ArticleList.OpenRequested)
+    def _open_requested(self, event: ArticleList.OpenRequested) -> None:
+        self.open_article(event.row)
+
+    @on(ReaderPane.RelatedChosen)
+    def _related_chosen(self, event: ReaderPane.RelatedChosen) -> None:
+        row = self.articles.row_by_id(event.article_id)
+        if row is not None:
+            self.articles.select_id(row.id)
+            self.open_article(row)
+            return
+        self._wanted_id = event.article_id
+        self.run_worker(partial(self._load_detail, event.article_id, True), thread=True,
+                        group="detail", exit_on_error=False)
+
+    def open_article(self, row: ArticleRow) -> None:
+        was_unread = not row.read
+        if was_unread:
+            row = self.articles.set_flags(row.id, read=True) or _with(row, read=True)
+        self.reader.show_row(row)
+        self._wanted_id = row.id
+        self.run_worker(partial(self._load_detail, row.id, was_unread), thread=True,
+                        group="detail", exit_on_error=False)
+
+    def _load_detail(self, article_id: int, mark_read: bool) -> None:
+        # Read first: the write may wait for a refresh's transaction to end.
+        # The article before its related list: ranking related articles is
+        # most of the work, and the body is what the key press is waiting for.
+        detail = self.data.detail(article_id)
+        self.post_message(ArticleLoaded(article_id, detail))
+        if detail is not None:
+            self.post_message(RelatedLoaded(article_id, self.data.related(article_id)))
+        if mark_read:
+            self.data.set_read([article_id], True)
+            # The row shows it read at once; the counts (a sidebar query and a
+            # repaint of the list pane's title) follow once keys pause.
+            self.post_message(Deferred(self.schedule_counts))
+
+    @on(ArticleLoaded)
+    async def _article_loaded(self, message: ArticleLoaded) -> None:
+        if self.closing:
+            return
+        detail = message.detail
+        if detail is None:
+            self.reader.show_missing(message.article_id)
+            return
+        if message.article_id != self._wanted_id:
+            return  # another article was asked for meanwhile
+        if self.reader.article_id != message.article_id:
+            self.reader.show_row(detail.row)  # a related article: no row shown yet
+        self.articles.set_flags(message.article_id, read=True)
+        await self.reader.show_detail(detail)
+
+    @on(RelatedLoaded)
+    def _related_loaded(self, message: RelatedLoaded) -> None:
+        if not self.closing:
+            self.reader.show_related(message.article_id, message.related)
+
+    def current_row(self) -> ArticleRow | None:
+        """The article keys act on: the reader's when it has focus, else the list's."""
+        reader = self.reader
+        if reader.row is not None and (reader.has_focus or reader.has_focus_within):
+            return self.articles.row_by_id(reader.row.id) or reader.row
+        return self.articles.current or reader.row
+
+    def action_open(self) -> None:
+        self.articles.action_open()
+
+    def action_reader_page(self) -> None:
+        if self.reader.row is None:
+            if self.articles.current is not None:
+                self.open_article(self.articles.current)
+            return
+        if not self.reader.page_down():
+            self.action_next_unread()
+
+    def action_next_unread(self) -> None:
+        if self.articles.open_next_unread() is False:
+            self.notify(f"No more unread articles in {self.entry.title}.", timeout=3)
+
+    def action_previous_unread(self) -> None:
+        if not self.articles.open_previous_unread():
+            self.notify("No unread articles above this one.", timeout=3)
+
+    # --- article state ----------------------------------------------------------------
+
+    def _changed(self, row: ArticleRow) -> None:
+        self.articles.update_row(row)
+        self.reader.update_row(row)
+
+    def action_toggle_read(self) -> None:
+        row = self.current_row()
+        if row is None:
+            return
+        read = not row.read
+        self._changed(self.articles.set_flags(row.id, read=read) or _with(row, read=read))
+        self._write(partial(self.data.set_read, [row.id], read))
+
+    def action_toggle_star(self) -> None:
+        row = self.current_row()
+        if row is None:
+            return
+        starred = not row.starred
+        self._changed(self.articles.set_flags(row.id, starred=starred)
+                      or _with(row, starred=starred))
+        self._write(partial(self.data.set_starred, row.id, starred))
+        self.notify("Starred." if starred else "Unstarred.", timeout=2)
+
+    def action_mark_all_read(self) -> None:
+        flt = self.listing_filter()
+        flt = ArticleFilter(topic=flt.topic, feed_id=flt.feed_id, starred_only=flt.starred_only,
+                            search=flt.search)
+        self.articles.mark_all_read_locally()
+        if self.reader.row is not None:
+            self.reader.update_row(_with(self.reader.row, read=True))
+        where = f"“{self.search}”" if self.search is not None else self.entry.title
+        self._write(partial(self.data.mark_all_read, flt),
+                    lambda n: self.notify(f"Marked {n:,} article(s) read in {where}.", timeout=3))
+
+    def _write(self, fn: Callable[[], object], done: Callable[[int], None] | None = None) -> None:
+        def work() -> None:
+            result = fn()
+            self.post_message(Deferred(partial(self.schedule_counts, 0.05)))
+            if done is not None:
+                self.post_message(Deferred(partial(done, int(cast(int, result)))))
+
+        self.run_worker(work, thread=True, group="writes", exit_on_error=False)
+
+    # --- links ------------------------------------------------------------------------
+
+    def action_open_link(self) -> None:
+        row = self.current_row()
+        url = safe_url(row.url) if row is not None else None
+        if url is None:
+            self.notify("This article has no web link to open (only http and https open).",
+                        severity="warning", timeout=3)
+            return
+        self.app.open_url(url)
+        self.notify(f"Opening {url}", timeout=2)
+
+    def action_copy_link(self) -> None:
+        row = self.current_row()
+        url = safe_url(row.url) if row is not None else None
+        if url is None:
+            self.notify("This article has no link to copy.", severity="warning", timeout=3)
+            return
+        self.app.copy_to_clipboard(url)
+        self.notify(f"Copied {url}", timeout=2)
+
+
+def _with(row: ArticleRow, *, read: bool | None = None, starred: bool | None = None) -> ArticleRow:
+    return replace(row, read=row.read if read is None else read,
+                   starred=row.starred if starred is None else starred)

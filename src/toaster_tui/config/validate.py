@@ -1,0 +1,222 @@
+"""The keys config.toml may hold and the checks on their values.
+
+Each problem is placed on the key or value concerned (line:col) and an unknown
+key gets a "did you mean" hint.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import math
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from toaster_tui.config.locate import Locator, Where
+from toaster_tui.core.errors import ConfigError
+from toaster_tui.core.models import FALLBACK_TOPIC, Config, FeedSpec, Settings
+from toaster_tui.core.sanitize import is_terminal_safe
+
+__all__ = ["FEED_KEYS", "SETTINGS_KEYS", "TOP_KEYS", "feed_url_problem", "validate_config"]
+
+TOP_KEYS = ("settings", "feeds")
+SETTINGS_KEYS = ("refresh_minutes", "concurrency", "per_host", "timeout", "max_bytes", "topics")
+FEED_KEYS = ("url", "topic", "title")
+
+# (minimum, maximum or None, how to say it) for the integer settings.
+_INT_RULES: dict[str, tuple[int, int | None, str]] = {
+    "refresh_minutes": (0, None, "an integer >= 0 (0 = manual refresh only)"),
+    "concurrency": (1, 256, "an integer from 1 to 256"),
+    "per_host": (1, 64, "an integer from 1 to 64"),
+    "max_bytes": (1024, None, "an integer >= 1024"),
+}
+_MAX_TIMEOUT = 600.0
+# Upper bounds: a setting beyond these is a typo, and would disable a limit.
+_INT_CAPS: dict[str, tuple[int, str]] = {
+    "refresh_minutes": (525_600, "525600 (a year)"),
+    "max_bytes": (1 << 30, "1073741824 (1 GiB)"),
+}
+
+
+def validate_config(raw: dict[str, Any], text: str, path: Path, shift: int) -> Config:
+    """The Config that tomllib's `raw` dict of `text` describes, else ConfigError.
+
+    `shift` is 1 when a byte-order mark was cut off the first line of `text`.
+    """
+    return _Validator(text, path, shift).config(raw)
+
+
+class _Validator:
+    """Checks the parsed dict; finds positions in the text only when something is wrong."""
+
+    def __init__(self, text: str, path: Path, shift: int) -> None:
+        self._text = text
+        self._path = path
+        self._shift = shift
+        self._locator: Locator | None = None
+
+    @property
+    def _where(self) -> Locator:
+        if self._locator is None:
+            self._locator = Locator(self._text)
+        return self._locator
+
+    def _fail(self, at: Where, message: str, *, value: bool = False) -> ConfigError:
+        """The error for `message`, placed on the key (or its value) at path `at`."""
+        line, col = self._where.value_at(at) if value else self._where.key_at(at)
+        return ConfigError(str(self._path), line, col + (self._shift if line == 1 else 0), message)
+
+    def config(self, raw: dict[str, Any]) -> Config:
+        for key in raw:
+            if key not in TOP_KEYS:
+                raise self._fail((key,), _unknown(key, TOP_KEYS, "at the top level"))
+        settings = self._settings(raw.get("settings", {}))
+        feeds = self._feeds(raw.get("feeds", []))
+        return Config(path=self._path, settings=settings, feeds=feeds)
+
+    def _settings(self, raw: object) -> Settings:
+        if not isinstance(raw, dict):
+            raise self._fail(("settings",), f"settings must be a table, not {_show(raw)}")
+        for key in raw:
+            if key not in SETTINGS_KEYS:
+                raise self._fail(("settings", key), _unknown(key, SETTINGS_KEYS, "in [settings]"))
+        values: dict[str, Any] = {}
+        for key, (low, high, wanted) in _INT_RULES.items():
+            if key not in raw:
+                continue
+            number = raw[key]
+            if (isinstance(number, bool) or not isinstance(number, int) or number < low
+                    or (high is not None and number > high)):
+                raise self._fail(("settings", key), f"{key} must be {wanted}, not {_show(number)}",
+                                 value=True)
+            cap = _INT_CAPS.get(key)
+            if cap is not None and number > cap[0]:
+                raise self._fail(("settings", key), f"{key} must be at most {cap[1]}, "
+                                 f"not {_show(number)}", value=True)
+            values[key] = number
+        if "timeout" in raw:
+            seconds = raw["timeout"]
+            if (isinstance(seconds, bool) or not isinstance(seconds, int | float)
+                    or not math.isfinite(seconds) or not 0 < seconds <= _MAX_TIMEOUT):
+                raise self._fail(("settings", "timeout"), "timeout must be a number of seconds "
+                                 f"above 0 and at most 600, not {_show(seconds)}", value=True)
+            values["timeout"] = float(seconds)
+        if "topics" in raw:
+            values["topics"] = self._topics(raw["topics"])
+        return Settings(**values)
+
+    def _topics(self, raw: object) -> tuple[str, ...]:
+        if not isinstance(raw, list):
+            raise self._fail(("settings", "topics"),
+                             f"topics must be a list of topic names, not {_show(raw)}", value=True)
+        topics: list[str] = []
+        for index, name in enumerate(raw):
+            where = ("settings", "topics", index)
+            if not isinstance(name, str):
+                raise self._fail(where, f"topics must hold strings only, not {_show(name)}",
+                                 value=True)
+            if not name.strip():
+                raise self._fail(where, "topics must not hold an empty topic name", value=True)
+            if _unsafe_text(name):
+                raise self._fail(where, f"topic names must not contain {_UNSAFE_WHAT}: "
+                                 f"{_show(name)}", value=True)
+            if name.strip() not in topics:
+                topics.append(name.strip())
+        return tuple(topics)
+
+    def _feeds(self, raw: object) -> tuple[FeedSpec, ...]:
+        if not isinstance(raw, list):
+            raise self._fail(("feeds",), "feeds must be an array of tables ([[feeds]]), "
+                             f"not {_show(raw)}")
+        feeds: list[FeedSpec] = []
+        first_seen: dict[str, int] = {}
+        for index, entry in enumerate(raw):
+            if not isinstance(entry, dict):
+                raise self._fail(("feeds", index), f"each feed must be a table, not {_show(entry)}",
+                                 value=True)
+            feed = self._feed(index, entry)
+            if feed.url in first_seen:
+                earlier = self._where.value_at(("feeds", first_seen[feed.url], "url"))[0]
+                raise self._fail(("feeds", index, "url"), f"duplicate feed url {_show(feed.url)} "
+                                 f"(first listed on line {earlier})", value=True)
+            first_seen[feed.url] = index
+            feeds.append(feed)
+        return tuple(feeds)
+
+    def _feed(self, index: int, entry: dict[str, Any]) -> FeedSpec:
+        for key in entry:
+            if key not in FEED_KEYS:
+                raise self._fail(("feeds", index, key), _unknown(key, FEED_KEYS, "in [[feeds]]"))
+        if "url" not in entry:
+            raise self._fail(("feeds", index), "feed has no url")
+        url = entry["url"]
+        if not isinstance(url, str):
+            raise self._fail(("feeds", index, "url"), f"url must be a string, not {_show(url)}",
+                             value=True)
+        problem = feed_url_problem(url)
+        if problem:
+            raise self._fail(("feeds", index, "url"), problem, value=True)
+        topic = entry.get("topic", FALLBACK_TOPIC)
+        if not isinstance(topic, str) or not topic.strip():
+            raise self._fail(("feeds", index, "topic"),
+                             f"topic must be a non-empty string, not {_show(topic)}", value=True)
+        if _unsafe_text(topic):
+            raise self._fail(("feeds", index, "topic"),
+                             f"topic must not contain {_UNSAFE_WHAT}: {_show(topic)}", value=True)
+        title = entry.get("title")
+        if title is not None and not isinstance(title, str):
+            raise self._fail(("feeds", index, "title"),
+                             f"title must be a string, not {_show(title)}", value=True)
+        if title is not None and _unsafe_text(title):
+            raise self._fail(("feeds", index, "title"),
+                             f"title must not contain {_UNSAFE_WHAT}: {_show(title)}", value=True)
+        return FeedSpec(url=url.strip(), topic=topic.strip(), title=(title or "").strip() or None)
+
+
+_UNSAFE_WHAT = "line breaks, tabs, control characters or bidi overrides"
+
+
+def _unsafe_text(value: str) -> bool:
+    """A topic or title that would drive the terminal or break a line."""
+    return not is_terminal_safe(value) or "\n" in value or "\t" in value
+
+
+def feed_url_problem(url: str) -> str | None:
+    """Why `url` cannot be a feed address, or None when it can."""
+    url = url.strip()
+    if any(ch.isspace() or not ch.isprintable() for ch in url):
+        return f"url must not contain spaces or control characters: {_show(url)}"
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return f"url is not a valid address: {_show(url)}"
+    if parts.scheme.lower() not in ("http", "https"):
+        return f"url must start with http:// or https://, not {_show(url)}"
+    if not parts.hostname:
+        return f"url has no host name: {_show(url)}"
+    return None
+
+
+def _unknown(key: str, known: tuple[str, ...], where: str) -> str:
+    close = difflib.get_close_matches(key, known, n=1)
+    hint = f'did you mean "{close[0]}"?' if close else "known keys: " + ", ".join(known)
+    return f"unknown key {_show(key)} {where} ({hint})"
+
+
+def _show(value: object) -> str:
+    """A short, terminal-safe rendering of a TOML value for messages."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        shown = json.dumps(value if len(value) <= 80 else value[:77] + "...", ensure_ascii=False)
+        # json leaves bidi overrides and other invisible format characters alone.
+        return "".join(ch if ch.isprintable() else f"\\u{ord(ch):04x}" for ch in shown)
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "a table"
+    return "a date/time"
+

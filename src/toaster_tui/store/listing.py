@@ -1,0 +1,188 @@
+"""Listings and counts over the cache: articles by filter, feeds, unread counts.
+
+Listings are newest first and use keyset or offset paging over indexes in
+that order, so they stay fast at 100,000 articles.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from toaster_tui.core.models import ArticleRow, FeedRow, UnreadCounts
+from toaster_tui.store.fts import fts_query
+from toaster_tui.store.rows import ARTICLE_COLUMNS, article_row, moment
+
+
+@dataclass(frozen=True)
+class ArticleFilter:
+    """Which articles a listing shows. Every field narrows the result."""
+
+    topic: str | None = None
+    feed_id: int | None = None
+    feed_url: str | None = None
+    unread_only: bool = False
+    starred_only: bool = False
+    search: str | None = None
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Keyset position: the last row of the previous page."""
+
+    sort_time: int
+    id: int
+
+
+def _where(flt: ArticleFilter) -> tuple[list[str], list[object]]:
+    clauses = ["f.subscribed = 1"]
+    params: list[object] = []
+    if flt.topic is not None:
+        clauses.append("f.topic = ?")
+        params.append(flt.topic)
+    if flt.feed_id is not None:
+        clauses.append("a.feed_id = ?")
+        params.append(flt.feed_id)
+    if flt.feed_url is not None:
+        clauses.append("f.url = ?")
+        params.append(flt.feed_url)
+    if flt.unread_only:
+        clauses.append("a.read = 0")
+    if flt.starred_only:
+        clauses.append("a.starred = 1")
+    if flt.search is not None:
+        match = fts_query(flt.search)
+        # An empty search matches nothing rather than everything.
+        clauses.append("a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
+        params.append(match if match is not None else '""')
+    return clauses, params
+
+
+def list_articles(
+    db: sqlite3.Connection,
+    flt: ArticleFilter = ArticleFilter(),
+    *,
+    limit: int = 100,
+    offset: int = 0,
+    after: Cursor | None = None,
+) -> list[ArticleRow]:
+    """Newest first. Page with `after` (keyset, fast at any depth) or `offset`."""
+    clauses, params = _where(flt)
+    if after is not None:
+        clauses.append("(a.sort_time, a.id) < (?, ?)")
+        params.extend((after.sort_time, after.id))
+    # A search across feeds walks the time index and stops at the first page
+    # of matches: sorting every match of a common word costs 10x more.
+    hint = (
+        "INDEXED BY articles_by_time"
+        if flt.search is not None and flt.feed_id is None and flt.feed_url is None
+        else ""
+    )
+    sql = f"""SELECT {ARTICLE_COLUMNS} FROM articles a {hint} JOIN feeds f ON f.id = a.feed_id
+              WHERE {" AND ".join(clauses)}
+              ORDER BY a.sort_time DESC, a.id DESC LIMIT ? OFFSET ?"""
+    try:
+        rows = db.execute(sql, [*params, limit, offset]).fetchall()
+    except sqlite3.OperationalError as exc:
+        if flt.search is not None and "fts5" in str(exc).lower():
+            return []  # a query FTS5 cannot parse finds nothing
+        raise
+    return [article_row(r) for r in rows]
+
+
+def cursor_of(row: ArticleRow) -> Cursor:
+    return Cursor(int(row.when.timestamp()), row.id)
+
+
+def count_articles(db: sqlite3.Connection, flt: ArticleFilter = ArticleFilter()) -> int:
+    clauses, params = _where(flt)
+    sql = f"""SELECT count(*) FROM articles a JOIN feeds f ON f.id = a.feed_id
+              WHERE {" AND ".join(clauses)}"""
+    try:
+        return int(db.execute(sql, params).fetchone()[0])
+    except sqlite3.OperationalError:
+        if flt.search is not None:
+            return 0
+        raise
+
+
+def _unread_by_feed(db: sqlite3.Connection) -> dict[int, int]:
+    """Unread articles per feed (a walk of the unread index only)."""
+    return dict(
+        db.execute("SELECT feed_id, count(*) FROM articles WHERE read = 0 GROUP BY feed_id")
+    )
+
+
+def unread_counts(db: sqlite3.Connection, unread: dict[int, int] | None = None) -> UnreadCounts:
+    """Unread per subscribed feed and topic, plus the total and starred count.
+
+    `unread` is `_unread_by_feed`'s answer when the caller has it already."""
+    topics = dict(db.execute("SELECT id, topic FROM feeds WHERE subscribed = 1").fetchall())
+    by_feed: dict[int, int] = dict.fromkeys(topics, 0)
+    for feed_id, n in (_unread_by_feed(db) if unread is None else unread).items():
+        if feed_id in by_feed:
+            by_feed[feed_id] = n
+    by_topic: Counter[str] = Counter()
+    for feed_id, n in by_feed.items():
+        by_topic[topics[feed_id]] += n
+    starred = db.execute(
+        """SELECT count(*) FROM articles a JOIN feeds f ON f.id = a.feed_id
+           WHERE a.starred = 1 AND f.subscribed = 1"""
+    ).fetchone()[0]
+    return UnreadCounts(
+        by_feed=by_feed, by_topic=dict(by_topic), total=sum(by_feed.values()), starred=int(starred)
+    )
+
+
+def list_feeds(db: sqlite3.Connection, unread: dict[int, int] | None = None) -> list[FeedRow]:
+    """Subscribed feeds with article and unread counts, in subscription order."""
+    totals = dict(db.execute("SELECT feed_id, count(*) FROM articles GROUP BY feed_id"))
+    if unread is None:
+        unread = _unread_by_feed(db)
+    rows = db.execute(
+        """SELECT id, url, topic, coalesce(title_override, title, url), site_url, fetch_url,
+                  last_fetched, last_status, last_error, gone
+           FROM feeds WHERE subscribed = 1 ORDER BY id"""
+    ).fetchall()
+    return [
+        FeedRow(
+            id=r[0],
+            url=r[1],
+            topic=r[2],
+            title=r[3],
+            site_url=r[4],
+            fetch_url=r[5],
+            article_count=totals.get(r[0], 0),
+            unread_count=unread.get(r[0], 0),
+            last_fetched=moment(r[6]),
+            last_status=r[7],
+            last_error=r[8],
+            gone=bool(r[9]),
+        )
+        for r in rows
+    ]
+
+
+def sidebar_counts(db: sqlite3.Connection) -> tuple[list[FeedRow], UnreadCounts]:
+    """list_feeds and unread_counts in one read transaction, counting unread once
+    (the sidebar asks for both after every refresh)."""
+    with _read_snapshot(db):
+        unread = _unread_by_feed(db)
+        return list_feeds(db, unread), unread_counts(db, unread)
+
+
+@contextlib.contextmanager
+def _read_snapshot(db: sqlite3.Connection) -> Iterator[None]:
+    """One consistent view for several reads (WAL: writers carry on meanwhile)."""
+    if db.in_transaction:
+        yield
+        return
+    db.execute("BEGIN")
+    try:
+        yield
+    finally:
+        db.execute("COMMIT")
+
