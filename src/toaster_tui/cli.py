@@ -25,7 +25,7 @@ from toaster_tui.config import edit as config_edit
 from toaster_tui.config import paths
 from toaster_tui.config.atomic import write_atomic
 from toaster_tui.config.load import ensure_config
-from toaster_tui.core.errors import ConfigError, ToasterError
+from toaster_tui.core.errors import ConfigError, Crashed, ToasterError
 from toaster_tui.core.models import Config, FeedSpec
 from toaster_tui.core.sanitize import clean_line, clean_text, json_safe
 from toaster_tui.reading.render import article_json, article_line, detail_text, feed_json, feed_line
@@ -355,13 +355,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 EXIT_CRASH = 70  # EX_SOFTWARE
 
 
-def crashed(exc: BaseException, details: str | None = None) -> int:
+def crashed(exc: BaseException) -> int:
     """Keep the traceback in a crash log and say so in one line; exit code 70.
 
     Whatever was being written is left as it was: database writes are
     transactions and config.toml is replaced atomically, so nothing half-done remains.
     """
-    text = details or "".join(traceback.format_exception(exc))
+    text = exc.details if isinstance(exc, Crashed) else "".join(traceback.format_exception(exc))
     where = paths.crash_log_dir()
     log = where / f"crash-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"
     try:
@@ -371,6 +371,7 @@ def crashed(exc: BaseException, details: str | None = None) -> int:
         saved = f"; the details are in {log}"
     except OSError as err:
         saved = f" (no crash log: {err.strerror or err})"
-    what = clean_line(f"{type(exc).__name__}: {exc}")[:200]
+    what = clean_line(exc.summary if isinstance(exc, Crashed) else f"{type(exc).__name__}: {exc}")
+    what = what[:200]
     _err(f"unexpected error, please report it: {what}{saved}")
     return EXIT_CRASH

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import tempfile
 from pathlib import Path
 
+from rich.console import Console
+
 from toaster_tui.app.app import ToasterApp
+from toaster_tui.core.errors import Crashed
 from toaster_tui.demo.session import DemoRefresher, seed_demo
 from toaster_tui.store.database import Store
 
-__all__ = ["run_app", "run_demo"]
+__all__ = ["run_app", "run_demo", "run_until_exit"]
 
 
 def run_app(config_path: Path, db_path: Path) -> int:
@@ -17,15 +21,30 @@ def run_app(config_path: Path, db_path: Path) -> int:
     # Open (and migrate) the database before the screen takes over, so an
     # unusable file is one clear line on stderr (StorageError) and exit 1.
     Store(db_path).close()
-    app = ToasterApp(config_path, db_path)
-    app.run()
-    return app.return_code or 0
+    return run_until_exit(ToasterApp(config_path, db_path))
 
 
 def run_demo() -> int:
     """The TUI on the bundled sample feeds, in a temporary directory removed on exit."""
     with tempfile.TemporaryDirectory(prefix="toaster-demo-") as tmp:
         config_path, db_path = seed_demo(Path(tmp))
-        app = ToasterApp(config_path, db_path, demo=True, refresher=DemoRefresher)
-        app.run()
-        return app.return_code or 0
+        return run_until_exit(ToasterApp(config_path, db_path, demo=True,
+                                         refresher=DemoRefresher))
+
+
+def run_until_exit(app: ToasterApp, *, headless: bool = False) -> int:
+    """Run `app` to its end; an unexpected error raises Crashed instead of printing.
+
+    Textual renders an unhandled exception's traceback on its error console once
+    the terminal is restored; that console writes into a buffer here, so the
+    traceback goes to the crash log and the user gets one line (cli.crashed).
+    """
+    report = io.StringIO()
+    app.error_console = Console(file=report, width=120, markup=False, highlight=False,
+                                color_system=None)
+    app.run(headless=headless)
+    details = report.getvalue()
+    if details.strip():
+        lines = [line.strip() for line in details.splitlines() if line.strip()]
+        raise Crashed(lines[-1], details)
+    return app.return_code or 0

@@ -32,3 +32,16 @@ class StorageError(ToasterError):
 
 class OpmlError(ToasterError):
     """An OPML file cannot be read."""
+
+
+class Crashed(Exception):
+    """The app stopped on an unexpected error (a bug, not the user's doing).
+
+    Not a ToasterError: nothing the user did caused it. `summary` is one line,
+    `details` the traceback the app rendered, for the crash log.
+    """
+
+    def __init__(self, summary: str, details: str) -> None:
+        super().__init__(summary)
+        self.summary = summary
+        self.details = details
