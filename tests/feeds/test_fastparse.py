@@ -225,8 +225,44 @@ EDGE_DOCS: list[tuple[str, bytes, str | None]] = [
         b"</channel></rss>"), None),
 ]
 
+# Titles with markup, escaped once, twice, or where the format says text: both paths
+# must read them the same, and both must show the same clean title.
+_TITLE_MARKUP = ("&lt;b&gt;Title&lt;/b&gt; with &lt;i&gt;html&lt;/i&gt;",
+                 "&amp;lt;b&amp;gt;bold&amp;lt;/b&amp;gt; move", "AT&amp;amp;T &amp; Co",
+                 "Use &lt;div&gt; wisely", "a &lt; b", "&lt;script&gt;x&lt;/script&gt; tips",
+                 "&amp;lt;script&amp;gt;x&amp;lt;/script&amp;gt; tips",
+                 "Don&amp;amp;#8217;t &lt;a href='/x'&gt;go&lt;/a&gt;")
+TITLE_DOCS: list[tuple[str, bytes, str | None]] = [
+    ("rss2-titles", _rss("".join(f"<item><title>{t}</title></item>" for t in _TITLE_MARKUP)),
+     None),
+    ("rss1-titles", (
+        '<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"'
+        ' xmlns="http://purl.org/rss/1.0/"><channel rdf:about="c"><title>Chan</title>'
+        "<link>https://e.example/</link></channel>"
+        + "".join(f'<item rdf:about="https://e.example/{n}"><title>{t}</title></item>'
+                  for n, t in enumerate(_TITLE_MARKUP)) + "</rdf:RDF>").encode(), None),
+    *((f"atom-{kind}-titles", _atom("".join(
+        f"<entry><title type='{kind}'>{t}</title><id>urn:t:{n}</id></entry>"
+        for n, t in enumerate(_TITLE_MARKUP))), None) for kind in ("text", "html")),
+]
+EDGE_DOCS += TITLE_DOCS
+# What the reader shows for _TITLE_MARKUP. An RSS title is HTML (feedparser's
+# guess); an Atom type="text" title holds one level less markup, so text escaped
+# in it on purpose stays visible; an Atom type="html" title is real HTML.
+_RSS_SHOWN = ["Title with html", "bold move", "AT&T & Co", "Use <div> wisely", "a < b",
+              "<script>x</script> tips", "<script>x</script> tips", "Don\u2019t go"]
+TITLES_SHOWN = {
+    "rss2-titles": _RSS_SHOWN,
+    "rss1-titles": _RSS_SHOWN,
+    "atom-text-titles": ["Title with html", "<b>bold</b> move", "AT&T & Co",
+                         "Use <div> wisely", "a < b", "<script>x</script> tips",
+                         "<script>x</script> tips", "Don&#8217;t go"],
+    "atom-html-titles": ["Title with html", "bold move", "AT&T & Co", "Use wisely", "a < b",
+                         "tips", "<script>x</script> tips", "Don\u2019t go"],
+}
+
 CORPUS = _farm_docs() + _sample_docs() + EDGE_DOCS
-ALWAYS_FAST = {name for name, _, _ in _farm_docs() + _sample_docs()}
+ALWAYS_FAST = {name for name, _, _ in _farm_docs() + _sample_docs() + TITLE_DOCS}
 
 
 @pytest.mark.parametrize(("name", "body", "ctype"), CORPUS, ids=[c[0] for c in CORPUS])
@@ -279,6 +315,17 @@ def test_parse_feed_is_the_same_either_way(monkeypatch: pytest.MonkeyPatch) -> N
         monkeypatch.setattr(parse, "FAST_PATH", True)
         quick = parse.parse_feed(body, URL, ctype)
         assert quick == slow
+
+
+def test_titles_with_markup_read_the_same_and_clean_either_way(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, body, ctype in TITLE_DOCS:
+        monkeypatch.setattr(parse, "FAST_PATH", False)
+        slow = parse.parse_feed(body, URL, ctype)
+        monkeypatch.setattr(parse, "FAST_PATH", True)
+        quick = parse.parse_feed(body, URL, ctype)
+        assert quick == slow
+        assert [e.title for e in quick.entries] == TITLES_SHOWN[name]
 
 
 # --- generated documents -----------------------------------------------------------

@@ -33,6 +33,7 @@ from toaster_tui.feeds.fastparse.reader import parse_xml
 from toaster_tui.reading.entry_fields import (
     clean_categories,
     make_snippet,
+    plain_text_title,
     plain_title,
     read_minutes,
 )
@@ -122,7 +123,7 @@ def _entry_key(raw_id: Any, link: str | None, title: str, when: datetime | None)
 def _build_entry(
     *,
     raw_id: Any,
-    title_html: str,
+    title: str,
     link: Any,
     author: str,
     published: datetime | None,
@@ -140,7 +141,7 @@ def _build_entry(
     # html_text gives the lines html_convert.html_to_text gives, at a fraction of
     # the cost; the reader pane renders Markdown from content_html when shown.
     text = html_text(body)
-    title = _cap(_plain_title(title_html), MAX_FIELD)
+    title = _cap(title, MAX_FIELD)  # already one plain line: _entry_title, plain_text_title
     if not title:
         # Show what is missing plainly, but still give the row something to say.
         lead = make_snippet(text, 80)
@@ -163,13 +164,17 @@ def _build_entry(
     )
 
 
-def _plain_title(s: str) -> str:
-    """entry_fields.plain_title, with html_text doing the markup."""
-    if not s:
+def _entry_title(title_html: str) -> str:
+    """entry_fields.plain_title, with html_text doing the markup.
+
+    Both XML paths hand over a title as HTML (a plain-text one escaped), so
+    they agree by construction; plain_text_title documents the rule.
+    """
+    if not title_html:
         return ""
-    if "<" not in s and "&" not in s:
-        return clean_line(s)
-    return clean_line(html_text(s))
+    if "<" not in title_html and "&" not in title_html:
+        return clean_line(title_html)  # most titles: no markup to read
+    return plain_text_title(html_text(title_html))
 
 
 def _snippet(summary_html: str, body_text: str) -> str:
@@ -255,7 +260,7 @@ def _feed_from_raw(raw: RawFeed) -> FeedData:
     out = [
         _build_entry(
             raw_id=e.raw_id,
-            title_html=e.title_html,
+            title=_entry_title(e.title_html),
             link=e.link,
             author=e.author,
             published=_from_struct(e.published),
@@ -318,7 +323,8 @@ def _parse_json_feed(data: bytes, url: str) -> FeedData:
         tags = item.get("tags")
         out.append(_build_entry(
             raw_id=str(item["id"]) if isinstance(item.get("id"), (str, int)) else None,
-            title_html=html.escape(_str(item.get("title"))),
+            # Plain text by the spec, but real feeds put HTML and references in it.
+            title=plain_text_title(_str(item.get("title"))),
             link=_str(item.get("url")) or _str(item.get("external_url")) or None,
             author=author,
             published=_from_iso(item.get("date_published")),
@@ -330,7 +336,7 @@ def _parse_json_feed(data: bytes, url: str) -> FeedData:
             feed_language=feed_language,
         ))
     return FeedData(
-        title=_cap(clean_line(_str(doc.get("title"))), MAX_FIELD) or None,
+        title=_cap(plain_text_title(_str(doc.get("title"))), MAX_FIELD) or None,
         site_url=safe_url(_str(doc.get("home_page_url")) or None),
         language=normalize_language(feed_language) if feed_language else None,
         entries=tuple(out),
