@@ -127,8 +127,9 @@ class MainScreen(ArticleActions, FeedActions, SearchActions, Screen[None]):
 
     @property
     def closing(self) -> bool:
-        """Late worker results and timers may land while the app tears down."""
-        return self.app._closing or not self.is_attached
+        """Late worker results and timers may land while the app tears down
+        (a node is no longer attached once the app has begun to exit)."""
+        return not self.is_attached
 
     @property
     def sidebar(self) -> Sidebar:

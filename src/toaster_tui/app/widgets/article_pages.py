@@ -195,7 +195,7 @@ class ArticlePages(ScrollView):
     @on(_Page)
     def _page_arrived(self, message: _Page) -> None:
         message.stop()
-        if self.app._closing:
+        if not self.is_attached:  # the app is exiting: a late page has nowhere to go
             return
         if message.mode == "reload":
             self._reloading = False
