@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,17 +18,26 @@ def _files(cli: Cli) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in (cli.config, cli.db) if p.exists()}
 
 
-def test_an_unexpected_error_is_one_line_and_a_crash_log(
-        cli: Cli, server: FeedServer, monkeypatch: pytest.MonkeyPatch) -> None:
+def _subscribed(cli: Cli, server: FeedServer) -> None:
     server.route("/feed.xml", body=rss2(make_items("a", 3)))
     assert cli("add", server.url("/feed.xml")).code == 0
+
+
+def _bug(error: Exception) -> Callable[..., str]:
+    """A stand-in for a function of ours that has a bug."""
+    def broken(*args: object, **kwargs: object) -> str:
+        raise error
+
+    return broken
+
+
+def test_an_unexpected_error_is_one_line_and_a_crash_log(
+        cli: Cli, server: FeedServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    _subscribed(cli, server)
     assert cli("refresh").code == 0
     before = _files(cli)
 
-    def broken(*args: object, **kwargs: object) -> str:
-        raise ZeroDivisionError("a bug in the listing")
-
-    monkeypatch.setattr(cli_module, "article_line", broken)
+    monkeypatch.setattr(cli_module, "article_line", _bug(ZeroDivisionError("a bug in the listing")))
     result = cli("articles")
 
     assert result.code == 70
@@ -45,16 +55,11 @@ def test_an_unexpected_error_is_one_line_and_a_crash_log(
 
 def test_no_crash_log_location_still_gives_one_line(
         cli: Cli, server: FeedServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    server.route("/feed.xml", body=rss2(make_items("a", 3)))
-    assert cli("add", server.url("/feed.xml")).code == 0
+    _subscribed(cli, server)
     blocked = tmp_path / "not-a-dir"
     blocked.write_text("a file where the state dir should be", encoding="utf-8")
     monkeypatch.setenv("XDG_STATE_HOME", str(blocked))
-
-    def broken(*args: object, **kwargs: object) -> str:
-        raise RuntimeError("boom")
-
-    monkeypatch.setattr(cli_module, "feed_line", broken)
+    monkeypatch.setattr(cli_module, "feed_line", _bug(RuntimeError("boom")))
     result = cli("feeds")
     assert result.code == 70
     [line] = result.err.splitlines()
