@@ -94,7 +94,7 @@ async def test_the_body_wraps_again_when_the_pane_resizes(library: Library) -> N
         body = app.query_one(ArticleBody)
         wide = body.content_size.width
         assert {line.cell_length for line in body.lines} == {wide}
-        await pilot.resize_terminal(100, 120)
+        await pilot.resize_terminal(120, 120)  # still three panes (NARROW), a narrower reader
         await settle(pilot)
         narrow = body.content_size.width
         assert narrow < wide
@@ -176,4 +176,5 @@ async def test_the_article_shows_before_its_related_list_is_ranked(library: Libr
         await settle(pilot)
         assert "You might also want to read" in screen_text(app)
         assert reader.detail is not None
-        assert "Designing slow software interfaces" in [r.title for r in reader.detail.related]
+        # (Only related enough ones: store/detail.py's thresholds.)
+        assert "Why replication is slow and worth it" in [r.title for r in reader.detail.related]

@@ -56,6 +56,17 @@ def test_rich_article_in_the_reader(snap_compare: Compare, library: Library) -> 
                         run_before=steps("j", "enter"))
 
 
+def test_narrow_article_list(snap_compare: Compare, library: Library) -> None:
+    # Under 120 columns the list takes the width (tests/app/test_tui_narrow.py).
+    assert snap_compare(make_app(library), terminal_size=(80, 24), run_before=steps())
+
+
+def test_narrow_reader(snap_compare: Compare, library: Library) -> None:
+    # Once the counts show the article read (they follow a short timer, not a worker).
+    assert snap_compare(make_app(library), terminal_size=(80, 24), run_before=steps(
+        "j", "enter", until=lambda app: app.main.sidebar._counts.get(("all", None)) == 6))
+
+
 def test_help_screen(snap_compare: Compare, library: Library) -> None:
     assert snap_compare(make_app(library), terminal_size=(120, 48), run_before=steps(
         "question_mark", until=lambda app: isinstance(app.screen, HelpScreen)))

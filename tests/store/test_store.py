@@ -174,7 +174,9 @@ def test_related_articles_share_words_and_exclude_self(tmp_path: Path) -> None:
                   if r.title == "Volcano eruption in Iceland")
     related = [r.title for r in detail.related_articles(store.db, target.id)]
     assert related[0] == "Iceland volcano lava flows"
-    assert "Volcano monitoring satellites" in related
+    # "volcano" alone is in half of this small cache: too common to relate them
+    # (tests/store/test_related.py has the thresholds at work in a big cache).
+    assert "Volcano monitoring satellites" not in related
     assert "Volcano eruption in Iceland" not in related
     assert "Knitting patterns" not in related
 

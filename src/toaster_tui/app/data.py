@@ -120,11 +120,12 @@ class DataSource:
         """Rows below `after` down to and including `target` (keyset pages)."""
         out: list[ArticleRow] = []
         stop = (target.when, target.id)
+        ranked = flt.search is not None  # by relevance: only the id tells
         while True:
             rows = self.page(flt, after=after, limit=page)
             for row in rows:
                 out.append(row)
-                if (row.when, row.id) <= stop:
+                if row.id == target.id or (not ranked and (row.when, row.id) <= stop):
                     return out
             if len(rows) < page:
                 return out
@@ -170,9 +171,10 @@ class DataSource:
         with self._use() as store:
             store.set_starred(article_id, starred)
 
-    def mark_all_read(self, flt: ArticleFilter) -> int:
-        """Mark every article of the listing read; only articles already seen."""
-        upto = int(time.time())
+    def mark_all_read(self, flt: ArticleFilter, *, upto: int | None = None) -> int:
+        """Mark every article of the listing read; only articles already seen
+        (by `upto`, a Unix time: when the user asked; default now)."""
+        upto = int(time.time()) if upto is None else upto
         if flt.search is None and not flt.starred_only and flt.feed_url is None:
             with self._use() as store:
                 return store.mark_all_read(topic=flt.topic, feed_id=flt.feed_id,

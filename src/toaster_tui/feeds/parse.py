@@ -37,7 +37,7 @@ from toaster_tui.reading.entry_fields import (
     plain_title,
     read_minutes,
 )
-from toaster_tui.reading.language import normalize_language
+from toaster_tui.reading.language import entry_language, normalize_language
 from toaster_tui.reading.sentences import truncate
 
 MAX_ENTRIES = 1000
@@ -159,7 +159,8 @@ def _build_entry(
         text=text,
         snippet=_snippet(summary, text),
         categories=clean_categories(categories),
-        language=normalize_language(language, feed_language),
+        # Declared, else told from the text (bounded sample), else "".
+        language=entry_language(language, feed_language, f"{title}\n{text}"),
         read_minutes=read_minutes(text),
     )
 
@@ -276,7 +277,7 @@ def _feed_from_raw(raw: RawFeed) -> FeedData:
     return FeedData(
         title=_cap(plain_title(raw.title), MAX_FIELD) or None,
         site_url=safe_url(raw.link),
-        language=normalize_language(raw.language) if raw.language else None,
+        language=normalize_language(raw.language) or None,
         entries=tuple(out),
     )
 
@@ -338,6 +339,6 @@ def _parse_json_feed(data: bytes, url: str) -> FeedData:
     return FeedData(
         title=_cap(plain_text_title(_str(doc.get("title"))), MAX_FIELD) or None,
         site_url=safe_url(_str(doc.get("home_page_url")) or None),
-        language=normalize_language(feed_language) if feed_language else None,
+        language=normalize_language(feed_language) or None,
         entries=tuple(out),
     )

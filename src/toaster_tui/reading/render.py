@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from toaster_tui.core.models import ArticleDetail, ArticleRow, FeedRow
+from toaster_tui.reading.language import known_language
 from toaster_tui.reading.timefmt import iso_utc, relative_age
 
 
@@ -15,9 +16,10 @@ def byline(row: ArticleRow) -> str:
 
 
 def meta_line(row: ArticleRow, now: datetime | None = None) -> str:
-    """ "4d ago · 2 min read · en" """
+    """ "4d ago · 2 min read · en" ("4d ago · 2 min read" when the language is not known)."""
     age = relative_age(row.published or row.when, now)
-    return f"{age} · {row.read_minutes} min read · {row.language}"
+    language = known_language(row.language)
+    return f"{age} · {row.read_minutes} min read" + (f" · {language}" if language else "")
 
 
 def article_json(row: ArticleRow, detail: ArticleDetail | None = None) -> dict[str, Any]:
@@ -33,7 +35,7 @@ def article_json(row: ArticleRow, detail: ArticleDetail | None = None) -> dict[s
         "read": row.read,
         "starred": row.starred,
         "read_minutes": row.read_minutes,
-        "language": row.language,
+        "language": known_language(row.language),  # null when not known
     }
     if detail is not None:
         out.update(

@@ -1,13 +1,34 @@
-"""Extractive summaries: the feed's own summary when it says something, else the lead."""
+"""Extractive summaries: the feed's own summary when it says something, else
+the article's most central sentences (the lead sentences of a short one).
+
+The rule, in order:
+1. A feed summary that says something the article does not (not its opening
+   again, not a truncation of it) wins: the author wrote it as the summary.
+2. A short article (fewer than `MIN_PARAGRAPHS` prose paragraphs): its leading
+   sentences, which are its point.
+3. A longer one: its most central sentences (LexRank over the first
+   `MAX_SENTENCES` prose sentences), in article order, at most one of them from
+   the lead paragraph and none repeating another: so the Summary never just
+   copies the opening printed below it.
+Headings, list items, quotes, code, tables, image labels, sentences that are
+mostly links, and very short or very long sentences are never central.
+"""
 
 from __future__ import annotations
 
 import re
 
 from toaster_tui.core.sanitize import clean_line, clean_text
+from toaster_tui.reading.centrality import centrality
+from toaster_tui.reading.prose import Prose, read_prose, without_markup
 from toaster_tui.reading.sentences import match_key, split_sentences, truncate
 
 __all__ = ["summarize"]
+
+MIN_PARAGRAPHS = 4
+MAX_SENTENCES = 200  # LexRank cost grows with pairs: the first 200 are plenty
+_REDUNDANT = 0.5  # cosine above which a sentence repeats one already chosen
+_FALLBACK_LINES = 50
 
 _TRAILERS_RE = re.compile(
     r"(?:\[?(?:…|\.\.\.)\]?|read more|continue reading|the post .*? appeared first on .*?)\W*$",
@@ -33,16 +54,39 @@ def _pick(sentences: list[str], n: int) -> list[str]:
     return [truncate(clean_line(s), 400) for s in (full or long_ or sentences)[:n]]
 
 
+def _central(prose: Prose, n: int) -> list[str]:
+    """The `n` most central candidates in article order; [] for a short article."""
+    cands = prose.candidates
+    if prose.paragraphs < MIN_PARAGRAPHS or len(cands) <= n:
+        return []
+    scores, sims = centrality([c.text for c in cands])
+    lead = cands[0].paragraph
+    chosen: list[int] = []
+    for i in sorted(range(len(cands)), key=lambda i: (-scores[i], i)):
+        if len(chosen) == n:
+            break
+        if cands[i].paragraph == lead and any(cands[j].paragraph == lead for j in chosen):
+            continue
+        if any(sims[i].get(j, 0.0) > _REDUNDANT for j in chosen):
+            continue
+        chosen.append(i)
+    return [truncate(clean_line(cands[i].text), 400) for i in sorted(chosen)]
+
+
 def summarize(text: str, feed_summary: str = "", max_sentences: int = 3) -> list[str]:
-    """Extractive: the feed's summary when distinct, else the lead sentences."""
+    """Up to `max_sentences` sentences summing up `text` (light Markdown or plain
+    text), or the feed's own summary when distinct; see the module's rule."""
     try:
         text, feed_summary = clean_text(text), clean_text(feed_summary)
         n = max(max_sentences, 0)
-        body = split_sentences(text)
-        if _is_distinct(feed_summary, text):
+        if n == 0:
+            return []
+        if _is_distinct(feed_summary, without_markup(text)):
             own = split_sentences(feed_summary)
-            if any(len(s.split()) >= 4 for s in own) or not body:
+            if any(len(s.split()) >= 4 for s in own) or not text.strip():
                 return _pick(own, n)
-        return _pick(body, n)
+        prose = read_prose(text, MAX_SENTENCES, _FALLBACK_LINES)
+        lines = prose.lines or prose.other
+        return _central(prose, n) or _pick(split_sentences("\n".join(lines)), n)
     except Exception:
         return []

@@ -152,6 +152,13 @@ def fts_query(text: str) -> str | None:
     return " ".join(quoted)
 
 
+def short_prefix(text: str) -> bool:
+    """The word being typed (matched as a prefix) has one or two letters: in a
+    big cache it matches nearly every article, and just counting them is slow."""
+    words = _WORD.findall(text.lower())[:12]
+    return bool(words) and len(words[-1]) < 3
+
+
 def related_query(db: sqlite3.Connection, title: str, text: str) -> str | None:
     """An OR query of the article's most telling words: title words first,
     then frequent body words, keeping those rare enough in the cache to mean
@@ -183,3 +190,17 @@ def related_query(db: sqlite3.Connection, title: str, text: str) -> str | None:
     useful.sort(key=lambda w: (w not in title_words, docs[w]))
     chosen = useful[:6]
     return " OR ".join(f'"{w}"' for w in chosen) if chosen else None
+
+
+def own_words_query(db: sqlite3.Connection, title: str, text: str) -> str | None:
+    """The article's most telling words, those no other article has included:
+    what it scores against them is the scale for how related another one is
+    (an article whose subject words are all its own has nothing related)."""
+    title_words = [w for w in _WORD.findall(title.lower()) if len(w) > 3 and w not in _STOPWORDS]
+    body = Counter(
+        w
+        for w in _WORD.findall(text.lower()[:20_000])
+        if len(w) > 3 and w not in _STOPWORDS and not w.isdigit()
+    )
+    words = list(dict.fromkeys([*title_words, *(w for w, _ in body.most_common(6))]))[:8]
+    return " OR ".join(f'"{w}"' for w in words) if words else None

@@ -1,7 +1,8 @@
 """Listings and counts over the cache: articles by filter, feeds, unread counts.
 
 Listings are newest first and use keyset or offset paging over indexes in
-that order, so they stay fast at 100,000 articles.
+that order, so they stay fast at 100,000 articles. Search results are in
+order of relevance instead (see `SEARCH_RANK`), newest first among equals.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from toaster_tui.core.models import ArticleRow, FeedRow, UnreadCounts
-from toaster_tui.store.fts import fts_query
+from toaster_tui.store.fts import fts_query, short_prefix
 from toaster_tui.store.rows import ARTICLE_COLUMNS, article_row, moment
 
 
@@ -29,15 +30,33 @@ class ArticleFilter:
     search: str | None = None
 
 
+# Ranking costs about 4 us a match (bm25 and the join for every one), so a
+# search matching more articles than this is listed newest first instead: a
+# word in over 5% of a 100k-article cache tells little about any of them.
+RANK_CAP = 5_000
+
+# bm25 with a title match worth ten body matches: even a long title that
+# names the word once outranks a body that repeats it (bm25's term frequency
+# part is at most 2.2). Not rounded: a word in over half the cache gets a tiny
+# weight (1e-6) but still orders; equal articles tie exactly all the same.
+SEARCH_RANK = "bm25(articles_fts, 10.0, 1.0)"
+
+
 @dataclass(frozen=True)
 class Cursor:
-    """Keyset position: the last row of the previous page."""
+    """Keyset position: the last row of the previous page. In search results
+    the store ranks that row again, so the cursor needs no rank of its own."""
 
     sort_time: int
     id: int
 
 
-def _where(flt: ArticleFilter) -> tuple[list[str], list[object]]:
+def _match(flt: ArticleFilter) -> str:
+    # An empty search matches nothing rather than everything.
+    return fts_query(flt.search or "") or '""'
+
+
+def _where(flt: ArticleFilter, *, search: bool = True) -> tuple[list[str], list[object]]:
     clauses = ["f.subscribed = 1"]
     params: list[object] = []
     if flt.topic is not None:
@@ -53,11 +72,9 @@ def _where(flt: ArticleFilter) -> tuple[list[str], list[object]]:
         clauses.append("a.read = 0")
     if flt.starred_only:
         clauses.append("a.starred = 1")
-    if flt.search is not None:
-        match = fts_query(flt.search)
-        # An empty search matches nothing rather than everything.
+    if flt.search is not None and search:
         clauses.append("a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
-        params.append(match if match is not None else '""')
+        params.append(_match(flt))
     return clauses, params
 
 
@@ -69,13 +86,16 @@ def list_articles(
     offset: int = 0,
     after: Cursor | None = None,
 ) -> list[ArticleRow]:
-    """Newest first. Page with `after` (keyset, fast at any depth) or `offset`."""
+    """Newest first (search results: most relevant first). Page with `after`
+    (keyset, fast at any depth) or `offset`."""
+    if flt.search is not None and ranked(db, flt.search):
+        return _search_articles(db, flt, limit=limit, offset=offset, after=after)
     clauses, params = _where(flt)
     if after is not None:
         clauses.append("(a.sort_time, a.id) < (?, ?)")
         params.extend((after.sort_time, after.id))
-    # A search across feeds walks the time index and stops at the first page
-    # of matches: sorting every match of a common word costs 10x more.
+    # A broad search across feeds walks the time index and stops at the first
+    # page of matches: sorting every match of a common word costs 10x more.
     hint = (
         "INDEXED BY articles_by_time"
         if flt.search is not None and flt.feed_id is None and flt.feed_url is None
@@ -88,6 +108,53 @@ def list_articles(
         rows = db.execute(sql, [*params, limit, offset]).fetchall()
     except sqlite3.OperationalError as exc:
         if flt.search is not None and "fts5" in str(exc).lower():
+            return []  # a query FTS5 cannot parse finds nothing
+        raise
+    return [article_row(r) for r in rows]
+
+
+def ranked(db: sqlite3.Connection, search: str) -> bool:
+    """Whether a search lists by relevance: when it matches at most RANK_CAP
+    articles (counted up to the cap, a few ms for any whole word)."""
+    total = int(db.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0])
+    if total <= RANK_CAP:
+        return True
+    if short_prefix(search):
+        return False
+    try:
+        hits = db.execute(
+            "SELECT count(*) FROM (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?"
+            " LIMIT ?)", (fts_query(search) or '""', RANK_CAP + 1)).fetchone()[0]
+    except sqlite3.OperationalError:
+        return True  # unparsable: the ranked query finds nothing all the same
+    return int(hits) <= RANK_CAP
+
+
+def _search_articles(
+    db: sqlite3.Connection, flt: ArticleFilter, *, limit: int, offset: int,
+    after: Cursor | None,
+) -> list[ArticleRow]:
+    """Matches by relevance, then newest first. Every match is ranked (bm25
+    needs them all), and SQLite keeps only the best `limit` while sorting."""
+    clauses, params = _where(flt, search=False)
+    match = _match(flt)
+    if after is not None:
+        # Below the cursor's row in (rank, newest first) order: its rank is
+        # computed again, from the same index in the same statement.
+        clauses.append(f"""(h.score, -a.sort_time, -a.id) > (
+            (SELECT {SEARCH_RANK} FROM articles_fts WHERE articles_fts MATCH ? AND rowid = ?),
+            ?, ?)""")
+        params.extend((match, after.id, -after.sort_time, -after.id))
+    sql = f"""SELECT {ARTICLE_COLUMNS}
+              FROM (SELECT rowid AS id, {SEARCH_RANK} AS score
+                    FROM articles_fts WHERE articles_fts MATCH ?) h
+              JOIN articles a ON a.id = h.id JOIN feeds f ON f.id = a.feed_id
+              WHERE {" AND ".join(clauses)}
+              ORDER BY h.score, a.sort_time DESC, a.id DESC LIMIT ? OFFSET ?"""
+    try:
+        rows = db.execute(sql, [match, *params, limit, offset]).fetchall()
+    except sqlite3.OperationalError as exc:
+        if "fts5" in str(exc).lower():
             return []  # a query FTS5 cannot parse finds nothing
         raise
     return [article_row(r) for r in rows]

@@ -9,6 +9,7 @@ worker, so a key press returns at once.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
@@ -19,6 +20,7 @@ from textual.screen import Screen
 
 from toaster_tui.app.data import DataSource
 from toaster_tui.app.messages import ArticleLoaded, Deferred, RelatedLoaded
+from toaster_tui.app.screens.confirm import ConfirmDialog
 from toaster_tui.app.widgets.article_list import ArticleList
 from toaster_tui.app.widgets.reader import ReaderPane
 from toaster_tui.app.widgets.sidebar import SidebarEntry
@@ -26,10 +28,12 @@ from toaster_tui.core.models import ArticleRow
 from toaster_tui.core.sanitize import safe_url
 from toaster_tui.store.listing import ArticleFilter
 
-__all__ = ["COUNTS_AFTER", "ArticleActions"]
+__all__ = ["COUNTS_AFTER", "FEW_UNREAD", "ArticleActions"]
 
 COUNTS_AFTER = 0.3
 """Seconds after the last write (read, star, ...) that the unread counts are re-queried."""
+FEW_UNREAD = 5
+"""`A` on a single feed with at most this many unread marks them without asking."""
 
 
 class ArticleActions(Screen[None]):
@@ -68,10 +72,8 @@ class ArticleActions(Screen[None]):
 
     @on(ReaderPane.RelatedChosen)
     def _related_chosen(self, event: ReaderPane.RelatedChosen) -> None:
-        row = self.articles.row_by_id(event.article_id)
-        if row is not None:
-            self.articles.select_id(row.id)
-            self.open_article(row)
+        if self.articles.select_id(event.article_id):
+            self.articles.request_open()  # listed: select it there too, then open it
             return
         self._wanted_id = event.article_id
         self.run_worker(partial(self._load_detail, event.article_id, True), thread=True,
@@ -132,13 +134,22 @@ class ArticleActions(Screen[None]):
 
     def action_reader_page(self) -> None:
         if self.reader.row is None:
-            if self.articles.current is not None:
-                self.open_article(self.articles.current)
+            row = self.articles.choose()
+            if row is not None:
+                self.open_article(row)
             return
         if not self.reader.page_down():
             self.action_next_unread()
 
     def action_next_unread(self) -> None:
+        current = self.articles.current
+        if (current is not None and not current.read
+                and current.id not in (self.reader.article_id, self.articles.requested_id)):
+            # The highlighted article is unread and was never opened (a fresh
+            # start, say): it is the next one to read, as newsboat's first `n` is.
+            self.articles.choose()
+            self.open_article(current)
+            return
         if self.articles.open_next_unread() is False:
             self.notify(f"No more unread articles in {self.entry.title}.", timeout=3)
 
@@ -170,15 +181,50 @@ class ArticleActions(Screen[None]):
         self._write(partial(self.data.set_starred, row.id, starred))
         self.notify("Starred." if starred else "Unstarred.", timeout=2)
 
+    def _mark_all_filter(self) -> ArticleFilter:
+        """What `A` marks: the listing, whether or not it shows unread only."""
+        return replace(self.listing_filter(), unread_only=False)
+
     def action_mark_all_read(self) -> None:
-        flt = self.listing_filter()
-        flt = ArticleFilter(topic=flt.topic, feed_id=flt.feed_id, starred_only=flt.starred_only,
-                            search=flt.search)
-        self.articles.mark_all_read_locally()
-        if self.reader.row is not None:
-            self.reader.update_row(_with(self.reader.row, read=True))
-        where = f"“{self.search}”" if self.search is not None else self.entry.title
-        self._write(partial(self.data.mark_all_read, flt),
+        # There is no undo, so it asks first, saying how many and where; the
+        # count is a query, so it runs in a worker and the question follows.
+        flt = self._mark_all_filter()
+        where = (f"the results for “{self.search}”" if self.search is not None
+                 else self.entry.title)
+        one_feed = self.search is None and self.entry.kind == "feed"
+        upto = int(time.time())  # what arrives after the key press stays unread
+
+        def count() -> None:
+            unread = self.data.count(replace(flt, unread_only=True))
+            self.post_message(Deferred(partial(self._ask_mark_all, flt, where, one_feed,
+                                               unread, upto)))
+
+        self.run_worker(count, thread=True, group="mark-all", exit_on_error=False)
+
+    def _ask_mark_all(self, flt: ArticleFilter, where: str, one_feed: bool, unread: int,
+                      upto: int) -> None:
+        if unread == 0:
+            self.notify(f"No unread articles in {where}.", timeout=3)
+        elif one_feed and unread <= FEW_UNREAD:
+            self._mark_all(flt, where, upto)  # all of one feed's few: cheap to redo with m
+        else:
+            noun = "article" if unread == 1 else "articles"
+            message = (f"Mark {unread:,} unread {noun} in {where} read?\n\n"
+                       "There is no undo (m marks one article unread again).")
+            self.app.push_screen(ConfirmDialog("Mark all read", message, "Mark read"),
+                                 partial(self._mark_all_confirmed, flt, where, upto))
+
+    def _mark_all_confirmed(self, flt: ArticleFilter, where: str, upto: int,
+                            yes: bool | None) -> None:
+        if yes and not self.closing:
+            self._mark_all(flt, where, upto)
+
+    def _mark_all(self, flt: ArticleFilter, where: str, upto: int) -> None:
+        if self._mark_all_filter() == flt:  # still the listing on screen: show it at once
+            self.articles.mark_all_read_locally()
+            if self.reader.row is not None and self.articles.row_by_id(self.reader.row.id):
+                self.reader.update_row(_with(self.reader.row, read=True))
+        self._write(partial(self.data.mark_all_read, flt, upto=upto),
                     lambda n: self.notify(f"Marked {n:,} article(s) read in {where}.", timeout=3))
 
     def _write(self, fn: Callable[[], object], done: Callable[[int], None] | None = None) -> None:

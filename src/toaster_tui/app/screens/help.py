@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from rich.table import Table
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
@@ -13,6 +14,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 __all__ = ["KEYS", "HelpScreen"]
+
+DIALOG_HEIGHT = 0.95
+"""`#help-dialog { max-height: 95% }` in app.tcss."""
+DIALOG_CHROME = 8
+"""Rows of the dialog that are not the list of keys: border, padding, title, hint."""
+MAX_SCROLL = 40
 
 KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     ("Moving around", (
@@ -22,6 +29,7 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ("l / h, → / ←", "expand / collapse a topic in the sidebar"),
         ("g / G, Home / End", "first / last article (top / bottom in the reader)"),
         ("mouse", "click to select or open, wheel to scroll, ▶ to expand"),
+        ("T", "under 120 columns: show / hide the topics (Esc: back)"),
     )),
     ("Reading", (
         ("Enter", "open the selected article in the reader (marks it read)"),
@@ -83,6 +91,13 @@ class HelpScreen(ModalScreen[None]):
             with VerticalScroll(id="help-scroll"):
                 yield Static(_table(), id="help-keys")
             yield Label("Esc closes this help.", classes="dialog-hint")
+
+    def on_resize(self, event: events.Resize) -> None:
+        # The dialog is at most 95% of the screen high: the list of keys scrolls
+        # within what is left of it, so on a short terminal (80×24) its end can be
+        # scrolled to and the hint stays on screen, not clipped away with it.
+        room = int(event.size.height * DIALOG_HEIGHT) - DIALOG_CHROME
+        self.query_one("#help-scroll").styles.max_height = max(3, min(MAX_SCROLL, room))
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import ClassVar
 
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -29,28 +29,28 @@ from toaster_tui.app.data import DataSource, SidebarData
 from toaster_tui.app.messages import Deferred, SidebarLoaded
 from toaster_tui.app.screens.article_actions import COUNTS_AFTER, ArticleActions
 from toaster_tui.app.screens.feed_actions import FeedActions
+from toaster_tui.app.screens.narrow import NARROW, NarrowLayout
 from toaster_tui.app.screens.search import SearchActions
 from toaster_tui.app.widgets.article_list import ArticleList
 from toaster_tui.app.widgets.reader import ReaderPane
 from toaster_tui.app.widgets.sidebar import ALL, Sidebar, SidebarEntry
 from toaster_tui.app.widgets.status import StatusBar
-from toaster_tui.core.models import Config
+from toaster_tui.core.models import ArticleRow, Config
 from toaster_tui.refresh.outcomes import RefreshReport
 from toaster_tui.store.listing import ArticleFilter
 
-__all__ = ["MainScreen"]
+__all__ = ["NARROW", "MainScreen"]
 
 TAGLINE = "No algorithm. No ads. Just feeds. Chronological."
-NARROW = 110
-"""Terminal width under which the panes make more room for the reader."""
 RELOAD_EVERY = 0.5
 """Seconds between re-queries while a refresh writes new articles."""
 
 
 # ArticleActions first: its `current_row` is the one FeedActions asks the subclass for.
-class MainScreen(ArticleActions, FeedActions, SearchActions, Screen[None]):
+class MainScreen(ArticleActions, FeedActions, SearchActions, NarrowLayout, Screen[None]):
     """Owns the listing state (which topic, unread only, search) and wires the panes:
-    the sidebar picks the listing, the list opens articles in the reader."""
+    the sidebar picks the listing, the list opens articles in the reader. Under
+    NARROW columns one pane shows at a time (narrow.py)."""
 
     AUTO_FOCUS = "#articles"
 
@@ -76,6 +76,9 @@ class MainScreen(ArticleActions, FeedActions, SearchActions, Screen[None]):
         Binding("d", "remove_feed", "Remove feed", show=False),
         Binding("exclamation_mark", "feed_errors", "Feed errors", show=False),
         Binding("e", "app.edit_config", "Edit config", show=False),
+        Binding("T", "toggle_topics", "Topics"),  # narrow terminals only (f is the full article)
+        Binding("tab", "next_pane(1)", "Next pane", show=False),
+        Binding("shift+tab", "next_pane(-1)", "Previous pane", show=False),
     ]
 
     def __init__(
@@ -119,9 +122,6 @@ class MainScreen(ArticleActions, FeedActions, SearchActions, Screen[None]):
         self.show_listing()
         self.reload_sidebar()
         self.host.reload_config()
-
-    def on_resize(self, event: events.Resize) -> None:
-        self.set_class(event.size.width < NARROW, "-narrow")
 
     # --- widgets ------------------------------------------------------------------
 
@@ -306,7 +306,30 @@ class MainScreen(ArticleActions, FeedActions, SearchActions, Screen[None]):
         self._show_titles()
 
     def action_step_topic(self, delta: int) -> None:
+        self.show_pane("list")  # narrow: the new topic's list, not the old article
         self.sidebar.step_topic(delta)
+
+    # --- narrow terminals: which pane the keys bring up (narrow.py) --------------------
+
+    def open_article(self, row: ArticleRow) -> None:
+        super().open_article(row)
+        self.show_pane("reader")
+
+    def action_reader_page(self) -> None:
+        reader, current = self.reader.row, self.articles.current
+        if self.narrow and not self.reading and reader is not None and (
+                current is None or current.id == reader.id):
+            self.show_pane("reader")  # back to it where it was, not a page further
+            return
+        super().action_reader_page()
+
+    def action_search(self) -> None:
+        self.show_pane("list")
+        super().action_search()
+
+    def action_clear_search(self) -> None:
+        if not self.back_to_list():
+            super().action_clear_search()
 
     def action_toggle_unread(self) -> None:
         self.unread_only = not self.unread_only

@@ -1,4 +1,5 @@
-"""The article list: a virtual list of two-line rows, the keys and the mouse on it.
+"""The article list: a virtual list of two-line rows, the keys (next / previous
+unread among them) and the mouse on it.
 
 Only the rows on screen are rendered (Line API), and a painted row is kept
 until it changes. Which rows are loaded, the cursor and the page queries are
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from typing import ClassVar
 
 from rich.style import Style
@@ -18,8 +20,10 @@ from textual.cache import LRUCache
 from textual.strip import Strip
 
 from toaster_tui.app.data import DataSource
+from toaster_tui.app.messages import Deferred
 from toaster_tui.app.widgets.article_pages import ROW_HEIGHT, ArticlePages
 from toaster_tui.app.widgets.article_row import RowStyles, message_strip, render_row
+from toaster_tui.store.listing import ArticleFilter, Cursor, cursor_of
 
 __all__ = ["ArticleList"]
 
@@ -89,8 +93,45 @@ class ArticleList(ArticlePages, can_focus=True):
         self.select_index(len(self.rows) - 1)
 
     def action_open(self) -> None:
-        if self.current is not None:
-            self.post_message(self.OpenRequested(self.current))
+        self.request_open()
+
+    # --- unread navigation ------------------------------------------------------
+
+    def open_next_unread(self) -> bool | None:
+        """Select and open the next unread row below the cursor.
+
+        True when found among loaded rows, None when a worker is looking further
+        down (it opens the row when found), False when there is none.
+        """
+        for index in range(self._cursor + 1, len(self._rows)):
+            if not self._rows[index].read:
+                self.select_index(index)
+                self.request_open()
+                return True
+        if not self._has_more or self.filter is None:
+            return False
+        after = cursor_of(self._rows[-1]) if self._rows else None
+        self.run_worker(partial(self._find_unread, self._generation, self.filter, after),
+                        thread=True, group="article-pages", exit_on_error=False)
+        return None
+
+    def _find_unread(self, generation: int, flt: ArticleFilter, after: Cursor | None) -> None:
+        target = self._data.next_unread(flt, after)
+        if target is None:
+            self.post_message(Deferred(
+                lambda: self.notify("No more unread articles here.", timeout=3)))
+            return
+        rows = self._data.rows_until(flt, after, target)
+        more = len(self._data.page(flt, after=cursor_of(rows[-1]), limit=1)) > 0
+        self.post_message(self._Page(generation, "append", rows, more, after, None, target.id))
+
+    def open_previous_unread(self) -> bool:
+        for index in range(self._cursor - 1, -1, -1):
+            if not self._rows[index].read:
+                self.select_index(index)
+                self.request_open()
+                return True
+        return False
 
     # --- mouse ------------------------------------------------------------------
 
@@ -102,7 +143,7 @@ class ArticleList(ArticlePages, can_focus=True):
         index = self._row_at(event.y)
         if index is not None:
             self.select_index(index)
-            self.post_message(self.OpenRequested(self.rows[index]))
+            self.request_open()
 
     def on_mouse_move(self, event: events.MouseMove) -> None:
         index = self._row_at(event.y)

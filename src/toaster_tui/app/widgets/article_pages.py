@@ -85,8 +85,13 @@ class ArticlePages(ScrollView):
         self._reloading = False
         """A re-query is running: the next one waits for it (`_reload_pending`)."""
         self._pending_moves = 0
+        self._moved = False
+        """The user chose a row (moved the cursor or opened one): re-queries keep
+        that article selected. Until then the cursor stays on the newest row."""
         self._empty_text = "Loading…"
         self.filter: ArticleFilter | None = None
+        self.requested_id: int | None = None
+        """The last row asked to open (its OpenRequested may still be on its way)."""
 
     # --- what the rest of the app reads ------------------------------------------
 
@@ -216,6 +221,9 @@ class ArticlePages(ScrollView):
             self._loading_more = False
             self._set_rows(message.rows, message.has_more)
             self._cursor = self._index.get(message.keep_id or -1, 0)
+            # The article the user chose is still listed (lower down, or chosen):
+            # it stays chosen; otherwise the new listing starts untouched, at its top.
+            self._moved = message.keep_id in self._index and (self._moved or self._cursor > 0)
             self.scroll_to(y=0, animate=False, immediate=True)
             self._scroll_cursor_visible()
             if self._reload_pending:
@@ -228,7 +236,7 @@ class ArticlePages(ScrollView):
                 self.reload()  # asked for while this one ran
         if message.open_id is not None and message.open_id in self._index:
             self.select_id(message.open_id)
-            self.post_message(self.OpenRequested(self._rows[self._index[message.open_id]]))
+            self.request_open()
         self.post_message(self.Loaded(len(self._rows), self._has_more))
         self._check_load_more()
 
@@ -239,10 +247,18 @@ class ArticlePages(ScrollView):
         tail = self._rows[-1]
         tail_key = (tail.when, tail.id)
         after = message.after
-        if after is None or (after.sort_time, after.id) < (int(tail.when.timestamp()), tail.id):
+        if after is not None and after == cursor_of(tail):
+            # The page starts right below the tail (in any order: search results
+            # are by relevance); a re-ranked row already loaded is not repeated.
+            rows = [r for r in message.rows if r.id not in self._index]
+        elif self.filter is not None and self.filter.search is not None:
+            return False  # ranked: dates cannot tell where the page joins up
+        elif after is None or (after.sort_time, after.id) < (int(tail.when.timestamp()),
+                                                             tail.id):
             return False  # the page starts below the tail: there would be a gap
-        # A reload may have moved the tail down meanwhile: keep what lies below it.
-        rows = [r for r in message.rows if (r.when, r.id) < tail_key]
+        else:
+            # A reload may have moved the tail down meanwhile: keep what lies below it.
+            rows = [r for r in message.rows if (r.when, r.id) < tail_key]
         if not rows and message.has_more and message.rows:
             return False
         self._set_rows(self._rows + rows, message.has_more)
@@ -266,9 +282,15 @@ class ArticlePages(ScrollView):
             # jumps under the cursor.
             key = (old_row.when, old_row.id)
             at = next((i for i, r in enumerate(rows) if (r.when, r.id) < key), len(rows))
+            if flt is not None and flt.search is not None:
+                at = min(old_cursor, len(rows))  # ranked: where it was
             rows = [*rows[:at], old_row, *rows[at:]]
         self._set_rows(rows, has_more)
-        if keep_id is not None and keep_id in self._index:
+        if not self._moved:
+            # Nothing chosen yet (the first refresh of an empty cache, say): stay
+            # on the newest row, at the top, however the rows arrive.
+            self._cursor = 0
+        elif keep_id is not None and keep_id in self._index:
             self._cursor = self._index[keep_id]
         else:
             self._cursor = min(old_cursor, max(0, len(self._rows) - 1))
@@ -316,6 +338,21 @@ class ArticlePages(ScrollView):
 
     # --- cursor -----------------------------------------------------------------
 
+    def choose(self) -> ArticleRow | None:
+        """The selected row, which the user is opening: from now on it stays
+        selected as rows arrive above it."""
+        row = self.current
+        if row is not None:
+            self._moved = True
+            self.requested_id = row.id
+        return row
+
+    def request_open(self) -> None:
+        """Ask the screen to open the selected row in the reader."""
+        row = self.choose()
+        if row is not None:
+            self.post_message(self.OpenRequested(row))
+
     def select_index(self, index: int) -> None:
         if not self._rows:
             return
@@ -323,6 +360,7 @@ class ArticlePages(ScrollView):
         if index == self._cursor:
             self._scroll_cursor_visible()
             return
+        self._moved = True
         old, self._cursor = self._cursor, index
         self.refresh_row(old)
         self.refresh_row(index)
@@ -359,41 +397,3 @@ class ArticlePages(ScrollView):
 
     def refresh_row(self, index: int) -> None:
         self.refresh_lines(index * ROW_HEIGHT, ROW_HEIGHT)
-
-    # --- unread navigation ------------------------------------------------------
-
-    def open_next_unread(self) -> bool | None:
-        """Select and open the next unread row below the cursor.
-
-        True when found among loaded rows, None when a worker is looking further
-        down (it opens the row when found), False when there is none.
-        """
-        for index in range(self._cursor + 1, len(self._rows)):
-            if not self._rows[index].read:
-                self.select_index(index)
-                self.post_message(self.OpenRequested(self._rows[index]))
-                return True
-        if not self._has_more or self.filter is None:
-            return False
-        after = cursor_of(self._rows[-1]) if self._rows else None
-        self.run_worker(partial(self._find_unread, self._generation, self.filter, after),
-                        thread=True, group="article-pages", exit_on_error=False)
-        return None
-
-    def _find_unread(self, generation: int, flt: ArticleFilter, after: Cursor | None) -> None:
-        target = self._data.next_unread(flt, after)
-        if target is None:
-            self.post_message(Deferred(
-                lambda: self.notify("No more unread articles here.", timeout=3)))
-            return
-        rows = self._data.rows_until(flt, after, target)
-        more = len(self._data.page(flt, after=cursor_of(rows[-1]), limit=1)) > 0
-        self.post_message(self._Page(generation, "append", rows, more, after, None, target.id))
-
-    def open_previous_unread(self) -> bool:
-        for index in range(self._cursor - 1, -1, -1):
-            if not self._rows[index].read:
-                self.select_index(index)
-                self.post_message(self.OpenRequested(self._rows[index]))
-                return True
-        return False

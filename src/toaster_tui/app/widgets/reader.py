@@ -20,13 +20,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
+from textual.geometry import Size
 from textual.message import Message
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from toaster_tui.app.widgets.body import ArticleBody
 from toaster_tui.core.models import ArticleDetail, ArticleRow
-from toaster_tui.reading.render import byline
+from toaster_tui.reading.render import byline, meta_line
 from toaster_tui.reading.timefmt import relative_age
 
 __all__ = ["ReaderPane", "RelatedList"]
@@ -44,13 +45,12 @@ Select an article and press [b]Enter[/b].
 [b]n[/b] next unread  ·  [b]?[/b] every key"""
 
 
-class RelatedList(OptionList):
-    """"You might also want to read": Enter or a click opens the article."""
+class RelatedList(OptionList, can_focus=False):
+    """"You might also want to read": a click opens the article.
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
-    ]
+    Not a Tab stop: Tab goes sidebar → list → reader (the SPEC's three panes),
+    and Enter in the reader never opens a related article by surprise.
+    """
 
 
 class ReaderPane(VerticalScroll, can_focus=True):
@@ -81,6 +81,9 @@ class ReaderPane(VerticalScroll, can_focus=True):
         """The article whose body is on screen (at least its first screenful)."""
         self._body_done = False
         """All of the body is in place: what comes after it may show."""
+        self._keep_end = False
+        """G was pressed: stay at the end while the rest of the body and the
+        related list land (they make the reader taller after the key)."""
 
     def compose(self) -> ComposeResult:
         yield Static(WELCOME, id="reader-welcome")
@@ -130,6 +133,7 @@ class ReaderPane(VerticalScroll, can_focus=True):
         for section in ("#reader-body", "#summary-section", "#quotes-section",
                         "#snippet-section", "#related-section"):
             self.query_one(section).display = False
+        self._keep_end = False
         self.scroll_home(animate=False)
 
     def update_row(self, row: ArticleRow) -> None:
@@ -215,6 +219,7 @@ class ReaderPane(VerticalScroll, can_focus=True):
         self.detail = None
         self.body_article_id = None
         self._body_done = False
+        self._keep_end = False
         self.query_one(ArticleBody).clear()
         self.query_one("#reader-welcome").display = True
         self.query_one("#reader-article").display = False
@@ -228,8 +233,7 @@ class ReaderPane(VerticalScroll, can_focus=True):
     def _show_header(self, row: ArticleRow, categories: tuple[str, ...]) -> None:
         self._update("#reader-title", Text(row.title or "(untitled)"))
         self._update("#reader-byline", Text(byline(row)))
-        age = relative_age(row.published or row.when, self._now())
-        meta = Text(f"{age} · {row.read_minutes} min read · {row.language}")
+        meta = Text(meta_line(row, self._now()))  # no language when it is not known
         if row.starred:
             meta.append("  ★ starred", self.get_component_rich_style("reader--star"))
         self._update("#reader-meta", meta)
@@ -260,6 +264,20 @@ class ReaderPane(VerticalScroll, can_focus=True):
         self.app.open_url(event.href)
 
     # --- paging -------------------------------------------------------------------
+
+    def action_scroll_end(self) -> None:
+        self._keep_end = True
+        super().action_scroll_end()
+
+    def watch_virtual_size(self, size: Size) -> None:
+        # The content grew (or the pane was resized): after G, follow the end.
+        if self._keep_end:
+            self.scroll_end(animate=False)
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if new_value < old_value and new_value < self.max_scroll_y:
+            self._keep_end = False  # the user scrolled back up: G is done
 
     def page_down(self) -> bool:
         """Scroll a page; False when already at the end."""
