@@ -19,6 +19,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from toaster_tui.app import cache_watch
 from toaster_tui.core.models import DEFAULT_TOPICS, EntryData, FeedData, FeedSpec
 from toaster_tui.store import detail, listing
 from toaster_tui.store.database import Store
@@ -137,6 +138,7 @@ def main() -> int:
                 db, listing.ArticleFilter(topic="Science"))),
             ("feeds with counts", lambda: listing.list_feeds(db)),
             ("sidebar: both, one pass", lambda: listing.sidebar_counts(db)),
+            ("cache watch look (after a write)", lambda: cache_watch.signature(db)),
             (f"search common word ({common})", lambda: listing.list_articles(
                 db, listing.ArticleFilter(search=common), limit=100)),
             (f"search rare word ({rare})", lambda: listing.list_articles(

@@ -1,5 +1,6 @@
 """Articles another process writes to the cache (cron's `toaster refresh`) show up
-in the running app by themselves: no key press, the selection and the reader kept."""
+in the running app by themselves, and so do the read and star marks another process
+(a second window, a sync) makes: no key press, the selection and the reader kept."""
 
 from __future__ import annotations
 
@@ -25,8 +26,10 @@ from tui_helpers import (
 
 from toaster_tui.app.app import ToasterApp
 from toaster_tui.app.cache_watch import CacheWatch
+from toaster_tui.app.data import DataSource
 from toaster_tui.feeds.parse import parse_feed
 from toaster_tui.store.database import Store
+from toaster_tui.store.listing import ArticleFilter
 
 SIZE = (140, 44)
 POLL = 0.1
@@ -169,26 +172,171 @@ async def test_q_quits_at_once_and_the_watch_ends(library: Library) -> None:
     assert watch_threads() == []
 
 
-def test_the_watch_tells_new_articles_from_read_marks(library: Library) -> None:
+MARK_ELSEWHERE = """
+import sys
+from pathlib import Path
+from toaster_tui.store.database import Store
+from toaster_tui.store.listing import ArticleFilter
+store = Store(Path(sys.argv[1]))
+store.set_read([int(sys.argv[2])], True)
+store.set_starred(int(sys.argv[3]), True)
+store.close()
+"""
+
+
+def mark_elsewhere(db_path: Path, read_id: int, star_id: int) -> None:
+    """Another toaster process marks one article read and stars another."""
+    done = subprocess.run([sys.executable, "-c", MARK_ELSEWHERE, str(db_path), str(read_id),
+                           str(star_id)], capture_output=True, timeout=60)
+    assert done.returncode == 0, done.stderr.decode()
+
+
+def row_line(app: ToasterApp, title: str) -> str:
+    """The list's line showing `title` (its dot before it, its star after it)."""
+    lines = [line for line in screen_text(app).splitlines() if title[:40] in line]
+    assert lines, f"{title!r} is not on screen"
+    return str(lines[0])
+
+
+def dotted(app: ToasterApp, title: str) -> bool:
+    line = row_line(app, title)
+    return "●" in line[:line.index(title[:40])]
+
+
+def starred(app: ToasterApp, title: str) -> bool:
+    line = row_line(app, title)
+    return "★" in line[line.index(title[:40]):]
+
+
+async def test_another_process_s_read_and_star_marks_show_without_a_key(
+        library: Library) -> None:
+    app = make_app(library, cache_poll_seconds=POLL)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        main = app.main
+        before = unread_total(app)
+        await pilot.press("j", "j", "enter")  # reading the third article marks it read
+        await wait_until(pilot, lambda: unread_total(app) == before - 1, what="the read mark")
+        await settle(pilot)
+        reading = main.articles.current
+        assert reading is not None and main.reader.article_id == reading.id
+        first, second = main.articles.rows[0], main.articles.rows[1]
+        assert dotted(app, first.title) and not starred(app, second.title)
+        unread = unread_total(app)
+
+        await asyncio.to_thread(mark_elsewhere, library.db_path, first.id, second.id)
+
+        await wait_until(pilot, lambda: f"All Topics · {unread - 1} unread" in screen_text(app),
+                         what="the sidebar count to drop")
+        await wait_until(pilot, lambda: not dotted(app, first.title),
+                         what="the unread dot to go")
+        await wait_until(pilot, lambda: starred(app, second.title), what="the star")
+        assert "Starred" in screen_text(app)
+        sidebar = main.sidebar_data
+        assert sidebar is not None and sidebar.counts.starred == 1
+        current = main.articles.current
+        assert current is not None and current.id == reading.id, "the selection moved"
+        assert main.reader.article_id == reading.id, "the reader changed article"
+        assert f"{unread - 1} unread" in str(main.status.query_one("#status-text").render())
+
+
+async def test_a_star_elsewhere_shows_in_the_reader_of_that_article(library: Library) -> None:
+    app = make_app(library, cache_poll_seconds=POLL)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        main = app.main
+        before = unread_total(app)
+        await pilot.press("j", "enter")
+        await wait_until(pilot, lambda: unread_total(app) == before - 1, what="the read mark")
+        await settle(pilot)
+        reading = main.articles.current
+        assert reading is not None and "★ starred" not in screen_text(app)
+        other = main.articles.rows[0]
+        await asyncio.to_thread(mark_elsewhere, library.db_path, other.id, reading.id)
+        await wait_until(pilot, lambda: "★ starred" in screen_text(app),
+                         what="the star in the reader's header")
+        assert main.reader.article_id == reading.id
+
+
+async def test_the_app_s_own_marks_cause_no_reload(
+        library: Library, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = make_app(library, cache_poll_seconds=POLL)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        main = app.main
+        reloads: list[float] = []
+        original = main.cache_changed
+
+        def counted() -> None:
+            reloads.append(time.monotonic())
+            original()
+
+        monkeypatch.setattr(main, "cache_changed", counted)
+        await pilot.press("u")  # unread only: a re-query would drop what was read
+        await settle(pilot)
+        first = main.articles.current
+        assert first is not None
+        await pilot.press("m")  # read
+        await settle(pilot)
+        await pilot.press("s", "j", "m", "m", "s", "enter")  # star, read, unread, star, read
+        await settle(pilot)
+        await pilot.pause(POLL * 10)  # many looks at the cache
+        await settle(pilot)
+        assert reloads == [], "the app's own marks re-queried the list"
+        assert main.articles.row_by_id(first.id) is not None, "the list was re-queried"
+        await pilot.press("A")  # mark all read
+        await wait_until(pilot, lambda: "Mark all read" in screen_text(app), what="the question")
+        await pilot.press("y")
+        await settle(pilot)
+        await wait_until(pilot, lambda: unread_total(app) == 0, what="all read")
+        await pilot.pause(POLL * 10)
+        await settle(pilot)
+        assert reloads == [], "mark all read re-queried the list"
+        # The watch was looking all along: another process's mark still shows.
+        await pilot.press("u")  # all articles again
+        await settle(pilot)
+        other = next(r for r in main.articles.rows if not r.starred)
+        await asyncio.to_thread(mark_elsewhere, library.db_path, other.id, other.id)
+        await wait_until(pilot, lambda: starred(app, other.title), what="the star")
+        assert len(reloads) == 1
+
+
+def test_the_watch_tells_another_process_s_writes_from_the_app_s_own(
+        library: Library) -> None:
     calls: list[float] = []
-    watch = CacheWatch(library.db_path, lambda: calls.append(time.monotonic()), interval=0.02)
+    app_data = DataSource(library.db_path)  # the app's own writes go through it
+    watch = CacheWatch(library.db_path, lambda: calls.append(time.monotonic()), interval=0.02,
+                       own=app_data.own_writes)
     watch.start()
-    try:
-        time.sleep(0.1)  # the first look sets what is known
-        store = Store(library.db_path)
-        try:
-            ids = [i for (i,) in store.db.execute("SELECT id FROM articles LIMIT 3")]
-            store.set_read(ids, True)
-            store.set_starred(ids[0], True)
-        finally:
-            store.close()
-        time.sleep(0.2)
-        assert calls == [], "read and star marks are not another process's refresh"
-        write_elsewhere(library.db_path)
+
+    def wait_for_call() -> None:
         deadline = time.monotonic() + 5
         while not calls and time.monotonic() < deadline:
             time.sleep(0.02)
         time.sleep(0.1)
+
+    try:
+        time.sleep(0.1)  # the first look sets what is known
+        try:
+            ids = [r.id for r in app_data.page(ArticleFilter(), limit=3)]
+            app_data.set_read(ids, True)
+            app_data.set_starred(ids[0], True)
+            app_data.set_read(ids[1:], False)
+            app_data.mark_all_read(ArticleFilter())
+        finally:
+            app_data.close()
+        time.sleep(0.2)
+        assert calls == [], "the app's own marks are not another process's"
+        store = Store(library.db_path)
+        try:
+            store.set_read(ids[:1], False)  # another process's mark
+        finally:
+            store.close()
+        wait_for_call()
+        assert len(calls) == 1
+        calls.clear()
+        write_elsewhere(library.db_path)
+        wait_for_call()
         assert len(calls) == 1
     finally:
         watch.stop()

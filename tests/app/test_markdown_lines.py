@@ -40,3 +40,16 @@ def test_empty_and_plain_text() -> None:
     assert plain("", 20) == []
     assert plain("just text, *nothing* else", 40) == ["just text, nothing else"]
 
+
+
+def test_raw_html_reads_as_its_text_not_as_code() -> None:
+    # Markup as feeds carry it (a WordPress embed, inline spans and a comment):
+    # markdown-it reads it as html_block / html_inline tokens.
+    source = ('<figure class="wp-block-embed"><div class="wp-block-embed__wrapper">\n'
+              'Watch the <em>talk</em> &amp; the slides.\n</div></figure>\n\n'
+              'After <span class="x">inline</span> tags<!-- tracking -->.\n')
+    lines = render_markdown(source, 40, STYLES)
+    assert [line.text.rstrip() for line in lines] == [
+        "Watch the talk & the slides.", "", "After inline tags."]
+    assert all(segment.style is None or segment.style.bgcolor != STYLES.fence.bgcolor
+               for line in lines for segment in line)

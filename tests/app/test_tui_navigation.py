@@ -6,7 +6,6 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from textual.widgets import OptionList
 from tui_helpers import (
     Library,
     StaticServer,
@@ -177,7 +176,7 @@ async def test_tab_has_three_stops_with_an_article_open(library: Library) -> Non
         assert reader.row is not None and reader.row.id == opened.id
         # The related articles still open with the mouse.
         first = reader.detail.related[0]
-        await pilot.click(OptionList, offset=(2, 0))
+        await pilot.click("#reader-related", offset=(2, 0))
         await settle(pilot)
         assert reader.row is not None and reader.row.id == first.id
 

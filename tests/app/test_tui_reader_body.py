@@ -49,8 +49,8 @@ async def test_a_rich_body_reads_as_formatted_text(library: Library) -> None:
         assert "PRAGMA journal_mode = WAL;" in lines  # a code block
         text = "\n".join(lines)
         assert "Run sqlite3 library.db .schema on any tool you" in text  # inline code
-        assert "Read more in the habits" in text and "archive." in text  # a link's text
-        assert "image: A quiet desk with a single terminal window" in text
+        assert "Read more in the habits" in text and "archive[1]." in text  # a link, numbered
+        assert "image: A quiet desk with a single terminal window[2]" in " ".join(lines)
         for markup in ("##", "](", "```", "`sqlite3", "> A tool", "- Keep"):
             assert markup not in text
 
@@ -178,3 +178,27 @@ async def test_the_article_shows_before_its_related_list_is_ranked(library: Libr
         assert reader.detail is not None
         # (Only related enough ones: store/detail.py's thresholds.)
         assert "Why replication is slow and worth it" in [r.title for r in reader.detail.related]
+
+
+async def test_raw_html_in_a_body_reads_as_text_not_code(library: Library) -> None:
+    app = make_app(library)
+    async with app.run_test(size=TALL) as pilot:
+        await open_rich_article(pilot)
+        reader = app.query_one(ReaderPane)
+        assert reader.detail is not None
+        text = ('Before the embed.\n\n<div class="video-embed">\n'
+                '<p>Watch the <b>talk</b> on the conference site.</p>\n</div>\n\n'
+                'Then <abbr title="HyperText">HTML</abbr> inline.')
+        detail = replace(reader.detail, text=text)
+        reader.show_row(detail.row)
+        await reader.show_detail(detail)
+        await settle(pilot)
+        lines = reader_lines(app)
+        assert "Watch the talk on the conference site." in lines
+        assert "Then HTML inline." in lines
+        assert "<" not in app.query_one(ArticleBody).plain
+        body = app.query_one(ArticleBody)
+        styles = {seg.text.strip(): seg.style for line in body.lines for seg in line
+                  if seg.style is not None and seg.text.strip()}
+        watch = styles["Watch the talk on the conference site."]
+        assert watch.bgcolor == styles["Before the embed."].bgcolor  # not a code block

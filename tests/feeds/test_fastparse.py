@@ -261,8 +261,33 @@ TITLES_SHOWN = {
                          "tips", "<script>x</script> tips", "Don\u2019t go"],
 }
 
+# Podcasts: RSS <enclosure>, Atom and atom:link rel="enclosure", itunes:duration.
+_ITUNES = 'xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"'
+PODCAST_DOCS: list[tuple[str, bytes, str | None]] = [
+    ("podcast-rss", _rss(
+        "<item><title>Ep 1</title><guid isPermaLink='false'>ep1</guid>"
+        "<enclosure url='https://cdn.e.example/ep1.mp3' length='98765432' type='Audio/MPEG'/>"
+        "<itunes:duration>1:52:00</itunes:duration><itunes:explicit>no</itunes:explicit>"
+        "</item><item><title>Ep 2</title><enclosure url='/rel/ep2.mp4' type='video/mp4'/>"
+        "<enclosure url='https://e.example/x.pdf' length='-5' type='application/pdf'/>"
+        "<itunes:duration> 2040 </itunes:duration><itunes:duration>99</itunes:duration>"
+        "</item><item><title>Ep 3</title><atom:link rel='Enclosure' href='/a/ep3.ogg' "
+        "length='12'/><enclosure url='javascript:alert(1)' type='audio/mpeg'/>"
+        "<itunes:duration>1:75</itunes:duration></item>"
+        "<item><title>Ep 4</title><enclosure url='https://e.example/4.m4a' length=''/>"
+        "<itunes:duration></itunes:duration></item>", head=_ITUNES), None),
+    ("podcast-atom", _atom(
+        "<entry><title>E</title><id>urn:e</id><link rel='enclosure' type='audio/ogg' "
+        "href='https://e.example/e.ogg' length='100' title='x'/>"
+        "<link rel='alternate' href='https://e.example/e'/>"
+        "<link rel='enclosure' href='rel.mp3'/></entry>")
+     , "application/atom+xml"),
+]
+EDGE_DOCS += PODCAST_DOCS
+
 CORPUS = _farm_docs() + _sample_docs() + EDGE_DOCS
-ALWAYS_FAST = {name for name, _, _ in _farm_docs() + _sample_docs() + TITLE_DOCS}
+ALWAYS_FAST = {name for name, _, _ in
+               _farm_docs() + _sample_docs() + TITLE_DOCS + PODCAST_DOCS}
 
 
 @pytest.mark.parametrize(("name", "body", "ctype"), CORPUS, ids=[c[0] for c in CORPUS])
@@ -315,6 +340,16 @@ def test_parse_feed_is_the_same_either_way(monkeypatch: pytest.MonkeyPatch) -> N
         monkeypatch.setattr(parse, "FAST_PATH", True)
         quick = parse.parse_feed(body, URL, ctype)
         assert quick == slow
+
+
+def test_podcasts_parse_the_same_either_way(monkeypatch: pytest.MonkeyPatch) -> None:
+    for _name, body, ctype in PODCAST_DOCS:
+        monkeypatch.setattr(parse, "FAST_PATH", False)
+        slow = parse.parse_feed(body, URL, ctype)
+        monkeypatch.setattr(parse, "FAST_PATH", True)
+        quick = parse.parse_feed(body, URL, ctype)
+        assert quick == slow
+        assert any(e.enclosures for e in quick.entries)
 
 
 def test_titles_with_markup_read_the_same_and_clean_either_way(
@@ -393,6 +428,10 @@ HTML_CASES = [
     "<pre><pre>nested</pre>still</pre>after",
     "<p>one\n\n\ntwo</p><span>a\n\nb</span>",
     "<a href=x>unquoted</a><img src=y alt=z>",
+    # MathML: the TeX annotation once, or the text when there is none.
+    '<p>E is <math><semantics><mrow><mi>m</mi><msup><mi>c</mi><mn>2</mn></msup></mrow>'
+    '<annotation encoding="application/x-tex">mc^2</annotation></semantics></math>.</p>'
+    '<math display="block"><mi>x</mi><mo>=</mo><mn>1</mn></math>after',
 ]
 
 

@@ -406,3 +406,37 @@ def test_any_unicode_is_handled(s: str) -> None:
                 *clean_categories([s, s.upper()])):
         assert_safe(out)
     assert normalize_language(s) == "" or normalize_language(s).isalpha()
+
+
+# --- MathML: one reading of each formula ------------------------------------------
+
+_MATH_INLINE = (
+    '<p>Energy is <math alttext="E=mc^2"><semantics><mrow><mi>E</mi><mo>=</mo><mi>m</mi>'
+    "<msup><mi>c</mi><mn>2</mn></msup></mrow>"
+    '<annotation encoding="application/x-tex">E = mc^2</annotation></semantics></math>, '
+    "as known.</p>"
+)
+_MATH_BLOCK = (
+    '<p>The integral:</p><math display="block"><semantics><mrow><msubsup><mo>∫</mo><mn>0</mn>'
+    "<mn>1</mn></msubsup><mi>x</mi><mi>d</mi><mi>x</mi></mrow>"
+    '<annotation-xml encoding="MathML-Content"><apply><int/><ci>x</ci></apply></annotation-xml>'
+    '<annotation encoding="application/x-tex">\\int_0^1 x\\,dx</annotation>'
+    "</semantics></math><p>After.</p>"
+)
+_MATH_NO_TEX = ("<p>So <math><mrow><mi>a</mi><mo>+</mo><mi>b</mi></mrow></math> "
+                "it is.</p>")
+
+
+def test_mathml_with_tex_shows_the_tex_once() -> None:
+    assert html_to_markdown(_MATH_INLINE) == "Energy is `E = mc^2`, as known."
+    assert html_to_text(_MATH_INLINE) == "Energy is E = mc^2, as known."
+    assert html_to_markdown(_MATH_BLOCK) == "The integral:\n\n```\n\\int_0^1 x\\,dx\n```\n\nAfter."
+    assert html_to_text(_MATH_BLOCK) == "The integral:\n\n\\int_0^1 x\\,dx\n\nAfter."
+
+
+def test_mathml_without_tex_shows_its_text_once() -> None:
+    assert html_to_markdown(_MATH_NO_TEX) == "So a+b it is."
+    assert html_to_text(_MATH_NO_TEX) == "So a+b it is."
+    block = '<math display="block"><mi>x</mi><mo>=</mo><mn>1</mn></math><p>Then.</p>'
+    assert html_to_text(block) == "x=1\n\nThen."
+    assert html_to_text('<p>A <math alttext="x^2"></math> b</p>') == "A x^2 b"

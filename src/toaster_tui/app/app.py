@@ -33,7 +33,7 @@ from textual.worker import get_current_worker
 from toaster_tui.app.cache_watch import CACHE_POLL_SECONDS, CacheChanged, CacheWatch
 from toaster_tui.app.data import DataSource
 from toaster_tui.app.gc_policy import CHECK_EVERY, IdleCollector
-from toaster_tui.app.messages import ConfigFailed, ConfigLoaded, Stamp
+from toaster_tui.app.messages import ConfigFailed, ConfigLoaded, Deferred, Stamp
 from toaster_tui.app.refresh import (
     RefresherFactory,
     RefresherLike,
@@ -116,7 +116,8 @@ class ToasterApp(App[int]):
         self._run: RefreshRun | None = None
         """The refresh running now (its thread may still be cleaning up after)."""
         self._last_run: RefreshRun | None = None
-        self._cache_watch = CacheWatch(db_path, self._cache_changed, cache_poll_seconds)
+        self._cache_watch = CacheWatch(db_path, self._cache_changed, cache_poll_seconds,
+                                       own=self.data.own_writes)
 
     def get_default_screen(self) -> MainScreen:
         # Made here, inside the running app's context: a screen made earlier can
@@ -319,6 +320,17 @@ class ToasterApp(App[int]):
         # which also covers whatever another process wrote meanwhile.
         if not self.refreshing and self._main is not None:
             self.main.cache_changed()
+            reading = self.main.reader.row
+            if reading is not None:  # its read / star state may have changed too
+                self._reader_state(reading.id)
+
+    @work(thread=True, group="cache-reader", exit_on_error=False)
+    def _reader_state(self, article_id: int) -> None:
+        row = self.data.article(article_id)
+        if row is not None and self._main is not None:
+            # The main screen runs it, unless it is closing (the reader ignores
+            # a row that is no longer the one it shows).
+            self._main.post_message(Deferred(partial(self._main.reader.update_row, row)))
 
     # --- the outside world ------------------------------------------------------------
 

@@ -1,13 +1,17 @@
-"""Notice articles another process (e.g. `toaster refresh` from cron) wrote to the cache.
+"""Notice what another process (`toaster refresh` from cron, a second window, a
+sync) wrote to the cache: new articles, and read and star marks.
 
 A thread of its own polls `PRAGMA data_version` on a connection of its own
 (SQLite changes that number only when some *other* connection commits), so
 the UI event loop never waits on the disk. When it moved, a cheap signature
-of what a refresh writes (the newest article id, the feeds' fetch times)
-tells a refresh's commit from the app's own read and star marks, which are
-on other connections too but must not re-query the list under the reader.
-Read marks made by another process therefore show on the next move or
-refresh, as before.
+tells what changed: the newest article id and the feeds' fetch times (what a
+refresh writes), and how many articles are unread and starred with the sums
+of their ids (read and star marks; walks of the two partial indexes: 3.5 ms
+with 50,000 of 100,000 articles unread, 7 ms with all of them, and only after
+some other connection committed). The app's own marks are on other
+connections too, so they move it as well: `OwnWrites` (app/data.py) tells
+how they moved the sums, and only a change beyond that re-queries the list
+under the reader.
 """
 
 from __future__ import annotations
@@ -20,10 +24,11 @@ from pathlib import Path
 
 from textual.message import Message
 
+from toaster_tui.app.data import MarkSums, OwnWrites, add_sums
 from toaster_tui.core.errors import StorageError
 from toaster_tui.store.database import connect
 
-__all__ = ["CACHE_POLL_SECONDS", "CacheChanged", "CacheWatch"]
+__all__ = ["CACHE_POLL_SECONDS", "CacheChanged", "CacheWatch", "signature"]
 
 CACHE_POLL_SECONDS = 2.0
 """Seconds between looks at the cache: soon enough that a cron refresh shows
@@ -33,9 +38,15 @@ STOP_WAIT = 1.0
 
 # Every refresh write stamps feeds.last_fetched (ok, 304 or failure) and new
 # entries take new ids; read and star marks change neither.
-_SIGNATURE = "SELECT (SELECT max(id) FROM articles), (SELECT sum(last_fetched) FROM feeds)"
+_REFRESHED = "SELECT (SELECT max(id) FROM articles), (SELECT sum(last_fetched) FROM feeds)"
+# Read and star marks: the partial indexes hold exactly these rows (and the id
+# is in every index), so neither walk reads the articles' large rows. Two marks
+# that cancel out in both the count and the sum are all that goes unseen.
+_MARKS = """SELECT count(*), coalesce(sum(id), 0) FROM articles WHERE read = 0
+            UNION ALL
+            SELECT count(*), coalesce(sum(id), 0) FROM articles WHERE starred = 1"""
 
-Signature = tuple[object, ...]
+Refreshed = tuple[object, ...]
 
 
 class CacheChanged(Message):
@@ -43,13 +54,15 @@ class CacheChanged(Message):
 
 
 class CacheWatch:
-    """Calls `on_change` (from its own thread) when another process refreshed the cache."""
+    """Calls `on_change` (from its own thread) when another process refreshed the
+    cache or marked articles; the marks `own` noted are the app's and call nothing."""
 
     def __init__(self, db_path: Path, on_change: Callable[[], object],
-                 interval: float = CACHE_POLL_SECONDS) -> None:
+                 interval: float = CACHE_POLL_SECONDS, *, own: OwnWrites | None = None) -> None:
         self.db_path = db_path
         self.interval = interval
         self._on_change = on_change
+        self._own = own or OwnWrites()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="toaster-cache-watch",
                                         daemon=True)
@@ -66,7 +79,8 @@ class CacheWatch:
     def _run(self) -> None:
         db: sqlite3.Connection | None = None
         version: int | None = None
-        signature: Signature | None = None
+        refreshed: Refreshed | None = None
+        marks: MarkSums | None = None
         try:
             while not self._stop.is_set():
                 try:
@@ -74,12 +88,16 @@ class CacheWatch:
                         db = connect(self.db_path)
                         version = None  # compare with what was seen before it closed
                     now = _version(db)
-                    if now != version:
-                        version = now
-                        fresh = _signature(db)
-                        if signature is not None and fresh != signature:
-                            self._on_change()
-                        signature = fresh
+                    ticket = self._own.before_look() if now != version else None
+                    if ticket is not None:
+                        fresh, fresh_marks = signature(db)
+                        own = self._own.after_look(ticket)
+                        if own is not None:  # else an own write overlapped: look again
+                            version = now
+                            if refreshed is not None and marks is not None and (
+                                    fresh != refreshed or fresh_marks != add_sums(marks, own)):
+                                self._on_change()
+                            refreshed, marks = fresh, fresh_marks
                 except (sqlite3.Error, StorageError):
                     # A cache briefly unreadable (locked, being replaced): open
                     # it afresh next time rather than give up watching.
@@ -98,5 +116,13 @@ def _version(db: sqlite3.Connection) -> int:
     return int(db.execute("PRAGMA data_version").fetchone()[0])
 
 
-def _signature(db: sqlite3.Connection) -> Signature:
-    return tuple(db.execute(_SIGNATURE).fetchone())
+def signature(db: sqlite3.Connection) -> tuple[Refreshed, MarkSums]:
+    """What a look compares: what refreshes write, and the `MarkSums`, from one
+    snapshot (a read in WAL mode holds no lock a writer waits on)."""
+    db.execute("BEGIN")
+    try:
+        refreshed = tuple(db.execute(_REFRESHED).fetchone())
+        (unread, unread_ids), (starred, starred_ids) = db.execute(_MARKS).fetchall()
+    finally:
+        db.execute("COMMIT")
+    return refreshed, (int(unread), int(unread_ids), int(starred), int(starred_ids))

@@ -9,9 +9,11 @@ connection also serves the reads) and keeps it for the app's lifetime.
 from __future__ import annotations
 
 import contextlib
+import json
+import sqlite3
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -20,7 +22,12 @@ from toaster_tui.store import detail, listing
 from toaster_tui.store.database import Store
 from toaster_tui.store.listing import ArticleFilter, Cursor
 
-__all__ = ["DataSource", "SidebarData"]
+__all__ = ["DataSource", "MarkSums", "OwnWrites", "SidebarData", "add_sums"]
+
+MarkSums = tuple[int, int, int, int]
+"""Unread articles (how many, the sum of their ids), starred ones (the same): what
+the cache watch compares to notice read and star marks (app/cache_watch.py)."""
+NO_CHANGE: MarkSums = (0, 0, 0, 0)
 
 
 @dataclass(frozen=True)
@@ -31,11 +38,69 @@ class SidebarData:
     counts: UnreadCounts
 
 
+class OwnWrites:
+    """How the app's own read and star marks moved the `MarkSums`, for the cache
+    watch: another process's marks move `PRAGMA data_version` just as these do,
+    and only theirs call for a re-query. Thread-safe; the lock is held for a few
+    additions, never while SQLite works."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._started = 0
+        self._active = 0
+        self._moved: MarkSums = NO_CHANGE
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[Callable[[MarkSums], None]]:
+        """Around one write; call the function given with what it moved once it
+        committed (a failed write moved nothing)."""
+        with self._lock:
+            self._started += 1
+            self._active += 1
+
+        def moved(delta: MarkSums) -> None:
+            with self._lock:
+                self._moved = add_sums(self._moved, delta)
+
+        try:
+            yield moved
+        finally:
+            with self._lock:
+                self._active -= 1
+
+    def before_look(self) -> int | None:
+        """Called before the watch reads the sums: a ticket for `after_look`, or
+        None while a write is under way (its commit and its note may straddle
+        the look: look again later)."""
+        with self._lock:
+            return None if self._active else self._started
+
+    def after_look(self, ticket: int) -> MarkSums | None:
+        """What the writes noted since the last look, all committed before this
+        one; None (and nothing taken) when one started meanwhile."""
+        with self._lock:
+            if self._active or self._started != ticket:
+                return None
+            moved, self._moved = self._moved, NO_CHANGE
+            return moved
+
+
+def add_sums(a: MarkSums, b: MarkSums) -> MarkSums:
+    return (a[0] + b[0], a[1] + b[1], a[2] + b[2], a[3] + b[3])
+
+
+def _sums(db: sqlite3.Connection, sql: str, params: Sequence[object]) -> tuple[int, int]:
+    n, total = db.execute(sql, params).fetchone()
+    return int(n), int(total or 0)
+
+
 class DataSource:
     """Reads and writes of the app, each on the calling thread's own connection."""
 
     def __init__(self, db_path: Path) -> None:
         self.db_path = db_path
+        self.own_writes = OwnWrites()
+        """The read and star marks written here (the cache watch ignores them)."""
         self._local = threading.local()
         self._stores: list[Store] = []
         self._busy = 0
@@ -163,22 +228,49 @@ class DataSource:
         with self._use() as store:
             return store.sync_feeds(feeds)
 
+    # Each mark first sums what it will change (rows not yet in that state), so
+    # the cache watch can expect it. If another process marks the same row in
+    # between, the row ends as the app shows it either way.
+
     def set_read(self, article_ids: Sequence[int], read: bool) -> None:
-        with self._use() as store:
+        with self._use() as store, self.own_writes.writing() as moved:
+            n, total = _sums(store.db, """SELECT count(*), sum(id) FROM articles
+                                        WHERE id IN (SELECT value FROM json_each(?))
+                                        AND read != ?""",
+                             (json.dumps(list(article_ids)), int(read)))
             store.set_read(article_ids, read)
+            moved((-n, -total, 0, 0) if read else (n, total, 0, 0))
 
     def set_starred(self, article_id: int, starred: bool) -> None:
-        with self._use() as store:
+        with self._use() as store, self.own_writes.writing() as moved:
+            n, total = _sums(store.db, """SELECT count(*), sum(id) FROM articles
+                                        WHERE id = ? AND starred != ?""",
+                             (article_id, int(starred)))
             store.set_starred(article_id, starred)
+            moved((0, 0, n, total) if starred else (0, 0, -n, -total))
 
     def mark_all_read(self, flt: ArticleFilter, *, upto: int | None = None) -> int:
         """Mark every article of the listing read; only articles already seen
         (by `upto`, a Unix time: when the user asked; default now)."""
         upto = int(time.time()) if upto is None else upto
         if flt.search is None and not flt.starred_only and flt.feed_url is None:
-            with self._use() as store:
-                return store.mark_all_read(topic=flt.topic, feed_id=flt.feed_id,
-                                           upto_time=upto)
+            with self._use() as store, self.own_writes.writing() as moved:
+                # The rows Store.mark_all_read marks, summed for the cache watch.
+                sql = """SELECT count(*), sum(a.id) FROM articles a JOIN feeds f
+                         ON f.id = a.feed_id WHERE a.read = 0 AND f.subscribed = 1
+                         AND a.first_seen <= ?"""
+                params: list[object] = [upto]
+                if flt.topic is not None:
+                    sql += " AND f.topic = ?"
+                    params.append(flt.topic)
+                if flt.feed_id is not None:
+                    sql += " AND a.feed_id = ?"
+                    params.append(flt.feed_id)
+                n, total = _sums(store.db, sql, params)
+                marked = store.mark_all_read(topic=flt.topic, feed_id=flt.feed_id,
+                                             upto_time=upto)
+                moved((-n, -total, 0, 0))
+                return marked
         # Search results and Starred: by id, page by page.
         unread = replace(flt, unread_only=True)
         ids: list[int] = []

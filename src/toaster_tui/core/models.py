@@ -61,6 +61,43 @@ class Config:
 
 # --- parser output ----------------------------------------------------------
 
+MEDIA_EXTENSIONS: dict[str, str] = {
+    "mp3": "audio", "m4a": "audio", "aac": "audio", "ogg": "audio", "oga": "audio",
+    "opus": "audio", "wav": "audio", "flac": "audio",
+    "mp4": "video", "m4v": "video", "webm": "video", "mov": "video", "mkv": "video",
+}
+"""What an enclosure without a MIME type is, told from its URL's extension."""
+
+
+@dataclass(frozen=True)
+class Enclosure:
+    """A file attached to an entry (a podcast's audio, say); every field is checked."""
+
+    url: str
+    """http(s) only (sanitize.safe_url)."""
+    type: str | None
+    """The MIME type as the feed gave it, lower case, without parameters."""
+    length: int | None
+    """Size in bytes; None when unknown (0, negative or absurd in the feed)."""
+    duration_seconds: int | None
+    """Playing time; None when unknown."""
+
+    @property
+    def kind(self) -> str | None:
+        """"audio", "video", or None (an image, a PDF, …)."""
+        if self.type:
+            major = self.type.split("/", 1)[0]
+            return major if major in ("audio", "video") else None
+        path = self.url.split("?", 1)[0].split("#", 1)[0]
+        tail = path.rsplit("/", 1)[-1]
+        return MEDIA_EXTENSIONS.get(tail.rsplit(".", 1)[-1].lower()) if "." in tail else None
+
+
+def first_media(enclosures: tuple[Enclosure, ...]) -> Enclosure | None:
+    """The episode: the first audio or video enclosure."""
+    return next((e for e in enclosures if e.kind is not None), None)
+
+
 @dataclass(frozen=True)
 class EntryData:
     """One entry as parsed and extracted; every string is terminal-safe."""
@@ -82,6 +119,8 @@ class EntryData:
     categories: tuple[str, ...]
     language: str
     read_minutes: int
+    enclosures: tuple[Enclosure, ...] = ()
+    """Audio, video and other files attached, in feed order (at most 10)."""
 
 
 @dataclass(frozen=True)
@@ -130,6 +169,10 @@ class ArticleRow:
     starred: bool
     read_minutes: int
     language: str
+    media: str | None = None
+    """"audio" or "video" when the entry has such an enclosure with a duration."""
+    media_seconds: int | None = None
+    """That enclosure's duration (the meta line may show it instead of the read time)."""
 
 
 @dataclass(frozen=True)
@@ -144,6 +187,7 @@ class ArticleDetail:
     snippet: str
     categories: tuple[str, ...]
     related: tuple[ArticleRow, ...]
+    enclosures: tuple[Enclosure, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -24,9 +24,10 @@ from typing import Any
 import feedparser
 
 from toaster_tui.core.errors import FeedError
-from toaster_tui.core.models import EntryData, FeedData
+from toaster_tui.core.models import Enclosure, EntryData, FeedData
 from toaster_tui.core.sanitize import clean_line, clean_text, safe_url
 from toaster_tui.feeds import feedguard
+from toaster_tui.feeds.enclosures import clean_enclosures
 from toaster_tui.feeds.fastparse.plain_text import html_text
 from toaster_tui.feeds.fastparse.raw_feed import RawEntry, RawFeed
 from toaster_tui.feeds.fastparse.reader import parse_xml
@@ -37,13 +38,15 @@ from toaster_tui.reading.entry_fields import (
     plain_title,
     read_minutes,
 )
+from toaster_tui.reading.html_cut import cut_html
 from toaster_tui.reading.language import entry_language, normalize_language
 from toaster_tui.reading.sentences import truncate
 
 MAX_ENTRIES = 1000
 """Entries kept from one document (the first ones: feeds list newest first)."""
 MAX_HTML = 512 * 1024
-"""Characters of HTML kept per entry body."""
+"""Characters of HTML kept per entry body: a longer one is cut at a tag boundary
+and ends with a marker the reader shows as a notice (reading.html_cut)."""
 MAX_FIELD = 1000
 """Characters kept of a title, author or key."""
 EARLIEST = datetime(1970, 1, 2, tzinfo=UTC)
@@ -133,11 +136,12 @@ def _build_entry(
     categories: Iterable[str | None],
     language: str | None,
     feed_language: str | None,
+    enclosures: tuple[Enclosure, ...] = (),
 ) -> EntryData:
     url = safe_url(link) if isinstance(link, str) else None
     # Stored HTML is cleaned too (controls, escapes, bidi, lone surrogates).
-    body = clean_text(_cap(content_html or summary_html, MAX_HTML))
-    summary = clean_text(_cap(summary_html, MAX_HTML))
+    body = clean_text(cut_html(content_html or summary_html, MAX_HTML))
+    summary = clean_text(cut_html(summary_html, MAX_HTML))
     # html_text gives the lines html_convert.html_to_text gives, at a fraction of
     # the cost; the reader pane renders Markdown from content_html when shown.
     text = html_text(body)
@@ -162,6 +166,7 @@ def _build_entry(
         # Declared, else told from the text (bounded sample), else "".
         language=entry_language(language, feed_language, f"{title}\n{text}"),
         read_minutes=read_minutes(text),
+        enclosures=enclosures,
     )
 
 
@@ -252,6 +257,10 @@ def _read_with_feedparser(data: bytes, url: str, content_type: str | None) -> Ra
             summary_html=summary_html,
             categories=tuple(t.get("term") or t.get("label") for t in entry.get("tags", []) or []),
             language=language,
+            # RSS <enclosure> and <link rel="enclosure">, in document order.
+            enclosures=tuple((e.get("href"), e.get("type"), e.get("length"))
+                             for e in entry.get("enclosures") or [] if isinstance(e, Mapping)),
+            duration=dict.get(entry, "itunes_duration"),
         ))
     return RawFeed(title=feed.get("title", ""), link=feed.get("link"), language=feed_language,
                    entries=out)
@@ -271,6 +280,7 @@ def _feed_from_raw(raw: RawFeed) -> FeedData:
             categories=e.categories,
             language=e.language,
             feed_language=raw.language,
+            enclosures=clean_enclosures(((*link, None) for link in e.enclosures), e.duration),
         )
         for e in raw.entries[:MAX_ENTRIES]
     ]
@@ -322,6 +332,7 @@ def _parse_json_feed(data: bytes, url: str) -> FeedData:
             content_html = _as_html({"value": item["content_text"], "type": "text/plain"})
         summary = _str(item.get("summary"))
         tags = item.get("tags")
+        attachments = item.get("attachments")
         out.append(_build_entry(
             raw_id=str(item["id"]) if isinstance(item.get("id"), (str, int)) else None,
             # Plain text by the spec, but real feeds put HTML and references in it.
@@ -335,6 +346,11 @@ def _parse_json_feed(data: bytes, url: str) -> FeedData:
             categories=(t for t in tags if isinstance(t, str)) if isinstance(tags, list) else (),
             language=_str(item.get("language")) or None,
             feed_language=feed_language,
+            enclosures=clean_enclosures(
+                (a.get("url"), a.get("mime_type"), a.get("size_in_bytes"),
+                 a.get("duration_in_seconds"))
+                for a in (attachments if isinstance(attachments, list) else ())
+                if isinstance(a, dict)),
         ))
     return FeedData(
         title=_cap(plain_text_title(_str(doc.get("title"))), MAX_FIELD) or None,

@@ -15,6 +15,7 @@ from urllib.parse import urljoin
 
 from toaster_tui.core.sanitize import clean_line, clean_text, safe_url
 from toaster_tui.reading.defang import defang_html
+from toaster_tui.reading.html_cut import cut_notice, split_cut
 from toaster_tui.reading.html_elements import (
     BLOCK_ELEMENTS,
     BLOCK_TAG_RE,
@@ -26,11 +27,12 @@ from toaster_tui.reading.html_elements import (
     PARAGRAPH_BREAK_RE,
     VOID_ELEMENTS,
 )
-from toaster_tui.reading.markdown_escape import escape_inline
+from toaster_tui.reading.markdown_escape import code_span, escape_inline
 from toaster_tui.reading.quote_marks import (
     BLOCKQUOTE_CLOSE,
     BLOCKQUOTE_OPEN,
     HIDE_CODE_QUOTES,
+    NOT_QUOTING_ELEMENTS,
     Q_CLOSE,
     Q_OPEN,
     REMOVE_MARKS,
@@ -42,6 +44,8 @@ __all__ = ["html_to_markdown", "html_to_marked_text", "html_to_text"]
 # Characters that would end or escape a Markdown link destination.
 _URL_ESC = str.maketrans({"\\": "%5C", "(": "%28", ")": "%29", "<": "%3C", ">": "%3E"})
 _WS_RE = re.compile(r"\s+")
+_TEX = frozenset({"application/x-tex", "text/x-tex", "application/x-latex"})
+_HIDDEN_OPEN, _HIDDEN_CLOSE = "“".translate(HIDE_CODE_QUOTES), "”".translate(HIDE_CODE_QUOTES)
 
 
 @dataclass(slots=True)
@@ -50,6 +54,18 @@ class _Open:
 
     tag: str
     action: str
+
+
+@dataclass(slots=True)
+class _Math:
+    """An open <math>: its rendered text and its TeX annotation, kept apart so
+    that only one of them is shown."""
+
+    display: bool
+    alt: str
+    text: list[str]
+    tex: list[str]
+    ann: str = ""  # inside an annotation: "tex" or "other"
 
 
 class _Converter(HTMLParser, TextLayout):
@@ -65,7 +81,10 @@ class _Converter(HTMLParser, TextLayout):
         self.counts: dict[str, int] = {}
         self.lists: list[list[int]] = []  # [ordered flag, items so far]
         self.drop = self.li_depth = self.bq_depth = self.q_depth = 0
+        self.bq_marked = False
         self.row_first = True
+        self.math: _Math | None = None
+        self.cut_kib: int | None = None  # set for a body feeds.parse cut short
 
     def _resolve(self, href: str | None) -> str | None:
         href = clean_line(href)
@@ -92,6 +111,9 @@ class _Converter(HTMLParser, TextLayout):
             if tag not in VOID_ELEMENTS:
                 self.drop += 1
                 self._push(tag, "drop")
+            return
+        if self.math is not None or tag == "math":
+            self._math_tag(tag, attrs)
             return
         if tag == "br":
             self.line_break()
@@ -122,7 +144,7 @@ class _Converter(HTMLParser, TextLayout):
             self._push(tag, "wrap" if code else "")
         elif tag == "q":
             self.q_depth += 1
-            self.inline.append(Q_OPEN if self.mark and self.q_depth == 1 else "“")
+            self.inline.append(self._q_mark(Q_OPEN, "“", _HIDDEN_OPEN))
             self._push(tag, "q")
         elif tag in HEADING_LEVELS:
             self.block()
@@ -135,9 +157,10 @@ class _Converter(HTMLParser, TextLayout):
         elif tag == "blockquote":
             self.block()
             self.bq_depth += 1
-            if self.mark and self.bq_depth == 1:
+            if self.mark and self.bq_depth == 1 and not self._not_quoting():
                 self.lines.append(BLOCKQUOTE_OPEN)
                 self.need_blank = False
+                self.bq_marked = True
             self._push(tag, self._container("> "))
         elif tag in LIST_ELEMENTS:
             self.flush()
@@ -187,9 +210,17 @@ class _Converter(HTMLParser, TextLayout):
         data = clean_text(data)
         if self.mark:
             data = data.translate(REMOVE_MARKS)
-            if self.pre or any(self.counts.get(t) for t in CODE_ELEMENTS):
-                # A string literal in code is not something the article quotes.
+            if self.pre or self.math is not None or self._not_quoting():
+                # A string literal in code, a caption or a list item is not
+                # something the article quotes.
                 data = data.translate(HIDE_CODE_QUOTES)
+        if self.math is not None:
+            m = self.math
+            if not m.ann:
+                m.text.append(data)
+            elif m.ann == "tex":
+                m.tex.append(data)
+            return
         if self.pre:
             self.pre_buf.append(data)
             return
@@ -207,6 +238,57 @@ class _Converter(HTMLParser, TextLayout):
     def _push(self, tag: str, action: str) -> None:
         self.stack.append(_Open(tag, action))
         self.counts[tag] = self.counts.get(tag, 0) + 1
+
+    def _not_quoting(self) -> bool:
+        counts = self.counts
+        return any(counts.get(t) for t in NOT_QUOTING_ELEMENTS)
+
+    def _q_mark(self, mark: str, plain: str, hidden: str) -> str:
+        """What a <q> boundary adds: the mark key_quotes looks for, a hidden
+        quotation mark where quotes do not count, or a plain one."""
+        if not self.mark:
+            return plain
+        if self._not_quoting():
+            return hidden
+        return mark if self.q_depth == (1 if mark == Q_OPEN else 0) else plain
+
+    def _math_tag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """A tag in or of <math>: only annotations matter inside it."""
+        if tag in VOID_ELEMENTS:
+            return
+        if self.math is None:
+            a = dict(attrs)
+            self.math = _Math((a.get("display") or "").lower() == "block",
+                              clean_line(a.get("alttext")), [], [])
+            self._push(tag, "math")
+        elif tag in ("annotation", "annotation-xml"):
+            encoding = (dict(attrs).get("encoding") or "").strip().lower()
+            self.math.ann = "tex" if tag == "annotation" and encoding in _TEX else "other"
+            self._push(tag, "annotation")
+        else:
+            self._push(tag, "")
+
+    def _math_end(self, m: _Math) -> None:
+        """Show one reading of a formula: its TeX, else its text, else alttext."""
+        tex = clean_text("".join(m.tex)).strip()
+        text = _WS_RE.sub(" ", tex or "".join(m.text)).strip() or m.alt
+        if not text:
+            return
+        code = any(w.kind == "code" for w in self.wraps)
+        if self.pre:
+            self.pre_buf.append(text)
+        elif m.display:
+            self.block()
+            if tex:  # a code block keeps the TeX's own lines
+                self.pre_buf.append("\n".join(line.rstrip() for line in tex.split("\n")))
+                self.end_pre()
+            else:
+                self.inline.append(escape_inline(text) if self.md else text)
+                self.block()
+        elif self.md and tex and not code:
+            self.inline.append(code_span(text))
+        else:
+            self.inline.append(escape_inline(text) if self.md and not code else text)
 
     def _container(self, marker: str) -> str:
         return "container" if self.open_container(marker) else "block"
@@ -249,11 +331,18 @@ class _Converter(HTMLParser, TextLayout):
             return
         if action == "drop":
             self.drop -= 1
+        elif action == "math":
+            if self.math is not None:
+                m, self.math = self.math, None
+                self._math_end(m)
+        elif action == "annotation":
+            if self.math is not None:
+                self.math.ann = ""
         elif action == "wrap":
             self.close_wrap(self.wraps.pop())
         elif action == "q":
             self.q_depth -= 1
-            self.inline.append(Q_CLOSE if self.mark and self.q_depth == 0 else "”")
+            self.inline.append(self._q_mark(Q_CLOSE, "”", _HIDDEN_CLOSE))
         elif action == "heading":
             self.flush()
             self.heading = 0
@@ -279,21 +368,31 @@ class _Converter(HTMLParser, TextLayout):
             self.block()
         if e.tag == "blockquote":
             self.bq_depth -= 1
-            if self.mark and self.bq_depth == 0:
+            if self.bq_marked and self.bq_depth == 0:
                 self.lines.append(BLOCKQUOTE_CLOSE)
+                self.bq_marked = False
 
     def finish(self) -> str:
         while self.stack:
             self.handle_endtag(self.stack[-1].tag)
         self.flush()
+        if self.cut_kib is not None and self.md:
+            # After every open element is closed: the notice stands on its own.
+            self.block()
+            self.emit("---")
+            self.block()
+            self.inline.append(escape_inline(cut_notice(self.cut_kib)))
+            self.flush()
         return clean_text("\n".join(self.lines)).strip("\n")
 
 
 def _convert(html: str, md: bool, base_url: str | None = None, mark: bool = False) -> str:
     if not html or not isinstance(html, str):
         return ""
+    html, cut_kib = split_cut(html)
     try:
         conv = _Converter(md, base_url, mark, BLOCK_TAG_RE.search(html) is None)
+        conv.cut_kib = cut_kib
         try:
             conv.feed(defang_html(html))
             conv.close()

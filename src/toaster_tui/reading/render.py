@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from toaster_tui.core.models import ArticleDetail, ArticleRow, FeedRow
+from toaster_tui.core.models import ArticleDetail, ArticleRow, Enclosure, FeedRow
 from toaster_tui.reading.language import known_language
 from toaster_tui.reading.timefmt import iso_utc, relative_age
 
@@ -16,10 +16,69 @@ def byline(row: ArticleRow) -> str:
 
 
 def meta_line(row: ArticleRow, now: datetime | None = None) -> str:
-    """ "4d ago · 2 min read · en" ("4d ago · 2 min read" when the language is not known)."""
+    """ "4d ago · 2 min read · en" ("4d ago · 2 min read" when the language is not known;
+    "4d ago · 1 h 52 min listen · en" for an episode, see time_to_read)."""
     age = relative_age(row.published or row.when, now)
     language = known_language(row.language)
-    return f"{age} · {row.read_minutes} min read" + (f" · {language}" if language else "")
+    return f"{age} · {time_to_read(row)}" + (f" · {language}" if language else "")
+
+
+def time_to_read(row: ArticleRow) -> str:
+    """ "2 min read"; for an entry whose audio or video plays at least as long as
+    its text reads (show notes), the playing time: "1 h 52 min listen", "34 min watch"."""
+    if row.media in ("audio", "video") and row.media_seconds \
+            and row.media_seconds >= row.read_minutes * 60:
+        verb = "listen" if row.media == "audio" else "watch"
+        return f"{play_time(row.media_seconds)} {verb}"
+    return f"{row.read_minutes} min read"
+
+
+def play_time(seconds: int) -> str:
+    """ "34 min", "1 h 52 min", "2 h": to the nearest minute, at least 1 min."""
+    hours, minutes = divmod(max(1, round(seconds / 60)), 60)
+    if not hours:
+        return f"{minutes} min"
+    return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+
+
+def file_size(size: int) -> str:
+    """ "512 B", "98.8 MB", "1.2 GB" (decimal units, as players show them)."""
+    value = float(size)
+    for unit in ("B", "kB", "MB", "GB"):
+        if value < 1000:
+            return f"{size} B" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1000
+    return f"{value:.1f} TB"
+
+
+def enclosure_facts(enclosure: Enclosure) -> str:
+    """ "audio/mpeg · 1 h 52 min · 98.8 MB": what is known of it but its URL."""
+    parts = [enclosure.type or enclosure.kind or "file"]
+    if enclosure.duration_seconds is not None:
+        parts.append(play_time(enclosure.duration_seconds))
+    if enclosure.length is not None:
+        parts.append(file_size(enclosure.length))
+    return " · ".join(parts)
+
+
+def enclosure_line(enclosure: Enclosure) -> str:
+    """ "audio/mpeg · 1 h 52 min · 98.8 MB · https://…/ep.mp3"."""
+    return f"{enclosure_facts(enclosure)} · {enclosure.url}"
+
+
+def enclosures_title(enclosures: tuple[Enclosure, ...]) -> str:
+    """The reader's heading for them: "Audio", "Video" or "Attachments"."""
+    kinds = {e.kind for e in enclosures}
+    if kinds == {"audio"}:
+        return "Audio"
+    if kinds == {"video"}:
+        return "Video"
+    return "Attachments"
+
+
+def enclosure_json(enclosure: Enclosure) -> dict[str, Any]:
+    return {"url": enclosure.url, "type": enclosure.type, "length": enclosure.length,
+            "duration_seconds": enclosure.duration_seconds}
 
 
 def article_json(row: ArticleRow, detail: ArticleDetail | None = None) -> dict[str, Any]:
@@ -45,6 +104,7 @@ def article_json(row: ArticleRow, detail: ArticleDetail | None = None) -> dict[s
             snippet=detail.snippet,
             categories=list(detail.categories),
             related=[r.id for r in detail.related],
+            enclosures=[enclosure_json(e) for e in detail.enclosures],
         )
     return out
 
@@ -87,6 +147,7 @@ def detail_text(detail: ArticleDetail) -> str:
         parts.append("Categories: " + ", ".join(detail.categories))
     if row.url:
         parts.append(row.url)
+    parts += [f"Enclosure: {enclosure_line(e)}" for e in detail.enclosures]
     if detail.summary:
         parts += ["", "Summary", *detail.summary]
     if detail.quotes:

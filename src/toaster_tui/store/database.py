@@ -20,7 +20,7 @@ from datetime import datetime
 from pathlib import Path
 
 from toaster_tui.core.errors import StorageError
-from toaster_tui.core.models import EntryData, FeedData, FeedSpec
+from toaster_tui.core.models import Enclosure, EntryData, FeedData, FeedSpec, first_media
 from toaster_tui.store.schema import index_articles_after, last_article_id, migrate
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -118,7 +118,24 @@ def content_hash(entry: EntryData) -> str:
                  str(to_epoch(entry.published)), str(to_epoch(entry.updated))):
         digest.update(part.encode("utf-8", "surrogatepass"))
         digest.update(b"\x00")
+    if entry.enclosures:  # only then: entries without any keep the hash they had
+        digest.update(enclosures_json(entry.enclosures).encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
+
+
+def enclosures_json(enclosures: tuple[Enclosure, ...]) -> str:
+    """The `articles.enclosures` column (store/detail.py reads it back)."""
+    return json.dumps([{"url": e.url, "type": e.type, "length": e.length,
+                        "duration_seconds": e.duration_seconds} for e in enclosures],
+                      ensure_ascii=False)
+
+
+def _media(entry: EntryData) -> tuple[str | None, int | None]:
+    """(kind, seconds) of the entry's first audio or video enclosure, when it has a duration."""
+    media = first_media(entry.enclosures)
+    if media is None or media.duration_seconds is None:
+        return None, None
+    return media.kind, media.duration_seconds
 
 
 @dataclass(frozen=True)
@@ -230,6 +247,7 @@ class Store:
                     entry.content_html, entry.summary_html, entry.text, entry.snippet,
                     json.dumps(list(entry.categories), ensure_ascii=False),
                     entry.language, entry.read_minutes, digest,
+                    enclosures_json(entry.enclosures), *_media(entry),
                 )
                 if old is None:
                     sort_time = published or updated or now
@@ -241,8 +259,9 @@ class Store:
                 self.db.executemany(
                     """INSERT INTO articles (feed_id, key, title, url, author, published,
                            updated, content_html, summary_html, text, snippet, categories,
-                           language, read_minutes, content_hash, first_seen, sort_time)
-                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                           language, read_minutes, content_hash, enclosures, media_kind,
+                           media_seconds, first_seen, sort_time)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                     inserts,
                 )
                 index_articles_after(self.db, indexed_upto)
@@ -252,7 +271,8 @@ class Store:
                     """UPDATE articles SET title = ?, url = ?, author = ?, published = ?,
                            updated = ?, content_html = ?, summary_html = ?, text = ?,
                            snippet = ?, categories = ?, language = ?, read_minutes = ?,
-                           content_hash = ?,
+                           content_hash = ?, enclosures = ?, media_kind = ?,
+                           media_seconds = ?,
                            sort_time = coalesce(?, ?, first_seen)
                        WHERE feed_id = ? AND key = ?""",
                     updates,

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from typing import Any
 
-from toaster_tui.core.models import ArticleDetail, ArticleRow
+from toaster_tui.core.models import ArticleDetail, ArticleRow, Enclosure
+from toaster_tui.core.sanitize import safe_url
 from toaster_tui.reading.html_convert import html_to_markdown, html_to_text
 from toaster_tui.reading.quotes import key_quotes
 from toaster_tui.reading.summary import summarize
-from toaster_tui.store.fts import own_words_query, related_query
+from toaster_tui.store.fts import own_words_query, related_query, shared_title_query
 from toaster_tui.store.rows import ARTICLE_COLUMNS, article_row
 
 
@@ -40,9 +42,10 @@ def related_articles(db: sqlite3.Connection, article_id: int, limit: int = 5) ->
     me = db.execute("SELECT title, text, url FROM articles WHERE id = ?", (article_id,)).fetchone()
     if me is None:
         return []
+    same_subject = _shared_title_hits(db, me[0], article_id, limit)
     query = related_query(db, me[0], me[1])
     if query is None:
-        return []
+        return _distinct(same_subject, me[0], me[2], limit)
     # The scale: what the article scores against its own telling words (those
     # only it has included), so sharing a few everyday words is not enough.
     own = db.execute(
@@ -50,7 +53,7 @@ def related_articles(db: sqlite3.Connection, article_id: int, limit: int = 5) ->
         (own_words_query(db, me[0], me[1]) or query, article_id),
     ).fetchone()
     if own is None or own[0] >= 0:
-        return []
+        return _distinct(same_subject, me[0], me[2], limit)
     bar = own[0] * RELATED_MIN_SHARE  # bm25 is negative: lower is better
     hits = db.execute(
         f"""SELECT {ARTICLE_COLUMNS}, r.score
@@ -64,9 +67,31 @@ def related_articles(db: sqlite3.Connection, article_id: int, limit: int = 5) ->
     # And at least half as related as the best one: a clear lead stands alone.
     best = hits[0][-1] if hits else 0.0
     hits = [h for h in hits if h[-1] <= best * RELATED_OF_BEST]
+    return _distinct([*same_subject, *hits], me[0], me[2], limit)
+
+
+def _shared_title_hits(db: sqlite3.Connection, title: str, article_id: int,
+                       limit: int) -> list[Any]:
+    """Articles whose titles share two telling words with this one, best first."""
+    query = shared_title_query(title)
+    if query is None:
+        return []
+    return db.execute(
+        f"""SELECT {ARTICLE_COLUMNS}, r.score
+            FROM (SELECT rowid, {RELATED_RANK} AS score FROM articles_fts
+                  WHERE articles_fts MATCH ? ORDER BY score LIMIT ?) r
+            JOIN articles a ON a.id = r.rowid JOIN feeds f ON f.id = a.feed_id
+            WHERE f.subscribed = 1 AND a.id != ?
+            ORDER BY round(r.score, 2), a.sort_time DESC""",
+        (query, limit + 1, article_id),
+    ).fetchall()
+
+
+def _distinct(hits: list[Any], title: str, url: str | None, limit: int) -> list[ArticleRow]:
+    """The first `limit` hits that are not the same entry (same title or link) again."""
     out: list[ArticleRow] = []
-    seen_titles = {me[0].strip().lower()}
-    seen_urls = {me[2]} if me[2] else set()
+    seen_titles = {title.strip().lower()}
+    seen_urls = {url} if url else set()
     for hit in hits:
         row = article_row(hit)
         if row.title.strip().lower() in seen_titles or (row.url and row.url in seen_urls):
@@ -87,8 +112,8 @@ def article_detail(db: sqlite3.Connection, article_id: int, *,
     row = get_article(db, article_id)
     if row is None:
         return None
-    content_html, summary_html, text, snippet, categories = db.execute(
-        """SELECT content_html, summary_html, text, snippet, categories
+    content_html, summary_html, text, snippet, categories, enclosures = db.execute(
+        """SELECT content_html, summary_html, text, snippet, categories, enclosures
            FROM articles WHERE id = ?""",
         (article_id,),
     ).fetchone()
@@ -104,4 +129,29 @@ def article_detail(db: sqlite3.Connection, article_id: int, *,
         snippet=snippet,
         categories=tuple(json.loads(categories)),
         related=tuple(related_articles(db, article_id)) if with_related else (),
+        enclosures=read_enclosures(enclosures),
     )
+
+
+def read_enclosures(column: str) -> tuple[Enclosure, ...]:
+    """The `articles.enclosures` JSON (database.enclosures_json), checked when written;
+    anything else in it (a hand-edited cache) is skipped."""
+    try:
+        items: Any = json.loads(column)
+    except (TypeError, ValueError):
+        return ()
+    out: list[Enclosure] = []
+    for item in items if isinstance(items, list) else ():
+        url = safe_url(item.get("url")) if isinstance(item, dict) else None
+        if url is not None:
+            out.append(Enclosure(
+                url=url,
+                type=item.get("type") if isinstance(item.get("type"), str) else None,
+                length=_int(item.get("length")),
+                duration_seconds=_int(item.get("duration_seconds")),
+            ))
+    return tuple(out)
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None

@@ -159,11 +159,28 @@ def short_prefix(text: str) -> bool:
     return bool(words) and len(words[-1]) < 3
 
 
+def telling_title_words(title: str) -> list[str]:
+    """A title's words that say what it is about: no stopwords, no short words."""
+    return [w for w in dict.fromkeys(_WORD.findall(title.lower()))
+            if len(w) > 3 and w not in _STOPWORDS]
+
+
+def shared_title_query(title: str) -> str | None:
+    """Articles whose titles share two or more of this title's telling words.
+
+    Two titles naming the same subject are related however common its words
+    are: in a small cache bm25 gives a word found in half the articles no weight.
+    """
+    words = telling_title_words(title)[:6]
+    pairs = [f'("{a}" AND "{b}")' for i, a in enumerate(words) for b in words[i + 1:]]
+    return f"title : ({' OR '.join(pairs)})" if pairs else None
+
+
 def related_query(db: sqlite3.Connection, title: str, text: str) -> str | None:
     """An OR query of the article's most telling words: title words first,
     then frequent body words, keeping those rare enough in the cache to mean
     something (document frequency from the fts5vocab table)."""
-    title_words = [w for w in _WORD.findall(title.lower()) if len(w) > 3 and w not in _STOPWORDS]
+    title_words = telling_title_words(title)
     body = Counter(
         w
         for w in _WORD.findall(text.lower()[:20_000])
@@ -196,7 +213,7 @@ def own_words_query(db: sqlite3.Connection, title: str, text: str) -> str | None
     """The article's most telling words, those no other article has included:
     what it scores against them is the scale for how related another one is
     (an article whose subject words are all its own has nothing related)."""
-    title_words = [w for w in _WORD.findall(title.lower()) if len(w) > 3 and w not in _STOPWORDS]
+    title_words = telling_title_words(title)
     body = Counter(
         w
         for w in _WORD.findall(text.lower()[:20_000])

@@ -9,7 +9,7 @@ from toaster_tui.core.models import ArticleRow
 
 ARTICLE_COLUMNS = """a.id, a.feed_id, f.url, coalesce(f.title_override, f.title, f.url), f.topic,
     a.title, a.url, a.author, coalesce(a.published, a.updated), a.sort_time, a.read,
-    a.starred, a.read_minutes, a.language"""
+    a.starred, a.read_minutes, a.language, a.media_kind, a.media_seconds"""
 """What article_row reads, from `articles a JOIN feeds f`."""
 
 
@@ -33,4 +33,6 @@ def article_row(r: tuple[Any, ...]) -> ArticleRow:
         starred=bool(r[11]),
         read_minutes=r[12],
         language=r[13],
+        media=r[14],
+        media_seconds=r[15],
     )

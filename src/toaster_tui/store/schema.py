@@ -99,10 +99,24 @@ _V2_INDEX_PER_FEED = """
 """
 
 
+# Enclosures (podcast audio, video): a JSON list like `categories`, written
+# with the row in the same statement; the first audio/video enclosure's kind
+# and duration as columns, so list rows and the meta line can say "34 min
+# listen" without reading the list. ADD COLUMN rewrites no row: an upgrade is
+# instant and leaves read and starred as they were. Entries stored before it
+# get their enclosures on the feed's next refresh (their content hash changes).
+_V3_ENCLOSURES = """
+        ALTER TABLE articles ADD COLUMN enclosures TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE articles ADD COLUMN media_kind TEXT;      -- 'audio' | 'video'
+        ALTER TABLE articles ADD COLUMN media_seconds INTEGER;
+"""
+
+
 # MIGRATIONS[n] takes a database at version n to version n + 1.
 MIGRATIONS: dict[int, str] = {
     0: _CREATE_V1,
     1: _V2_INDEX_PER_FEED,
+    2: _V3_ENCLOSURES,
 }
 LATEST_VERSION = max(MIGRATIONS) + 1
 

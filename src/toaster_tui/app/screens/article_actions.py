@@ -13,9 +13,10 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
-from typing import cast
+from typing import ClassVar, cast
 
-from textual import on
+from textual import events, on
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from toaster_tui.app.data import DataSource
@@ -39,6 +40,11 @@ FEW_UNREAD = 5
 class ArticleActions(Screen[None]):
     """Needs from the subclass: `data`, `entry`, `search`, `closing`, `articles`,
     `reader`, `listing_filter` and `schedule_counts`."""
+
+    # Merged with MainScreen's BINDINGS (Textual merges them along the MRO).
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("O", "open_enclosure", "Play", show=False),
+    ]
 
     data: DataSource
     entry: SidebarEntry
@@ -238,6 +244,14 @@ class ArticleActions(Screen[None]):
 
     # --- links ------------------------------------------------------------------------
 
+    def on_key(self, event: events.Key) -> None:
+        # Digits open the body's links by number (ReaderPane.link_key). Here, not
+        # as bindings: Enter must finish a number being typed before the list's
+        # own Enter binding sees it (bindings are looked up after this handler).
+        if self.reader.link_key(event.key):
+            event.stop()
+            event.prevent_default()
+
     def action_open_link(self) -> None:
         row = self.current_row()
         url = safe_url(row.url) if row is not None else None
@@ -247,6 +261,19 @@ class ArticleActions(Screen[None]):
             return
         self.app.open_url(url)
         self.notify(f"Opening {url}", timeout=2)
+
+    def action_open_enclosure(self) -> None:
+        """O: the first audio or video (else the first file) of the article in the reader."""
+        enclosures = self.reader.enclosures
+        media = next((e for e in enclosures if e.kind is not None), None)
+        chosen = media or (enclosures[0] if enclosures else None)
+        if chosen is None:
+            what = "This article" if self.reader.row is not None else "The reader"
+            self.notify(f"{what} has no audio or video to open.", severity="warning",
+                        timeout=3)
+            return
+        self.app.open_url(chosen.url)
+        self.notify(f"Opening {chosen.url}", timeout=2)
 
     def action_copy_link(self) -> None:
         row = self.current_row()

@@ -37,6 +37,8 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ("n / p", "next / previous unread article"),
         ("o", "open the article's link in the browser (http and https only)"),
         ("y", "copy the article's link"),
+        ("1–9, 0", "open link N of the body (10+ links: digits, then Enter)"),
+        ("O", "open the audio or video of the article being read"),
     )),
     ("Articles", (
         ("m", "toggle read"),

@@ -15,6 +15,7 @@ from rich.text import Text
 from textual.strip import Strip
 
 from toaster_tui.core.models import ArticleRow
+from toaster_tui.reading.render import time_to_read
 from toaster_tui.reading.timefmt import relative_age
 
 __all__ = ["RowStyles", "message_strip", "render_row"]
@@ -60,7 +61,7 @@ def render_row(row: ArticleRow, *, cursor: bool, hover: bool, width: int, styles
         title.append(star, style=styles.star)
     age = relative_age(row.published or row.when, now)
     meta = Text(style=back)
-    meta.append(f"   {row.feed_title} · {age} · {row.read_minutes} min read", meta_style)
+    meta.append(f"   {row.feed_title} · {age} · {time_to_read(row)}", meta_style)
     meta.truncate(width, overflow="ellipsis", pad=True)
     return _strip(title, width, back, console), _strip(meta, width, back, console)
 

@@ -9,7 +9,9 @@ screenful is rendered at once, so the body shows in the same frame as the
 title (a thread hop costs more than that while a refresh holds the GIL), and
 a longer text is rendered whole in a thread worker, which swaps its lines in
 when done. A new width or theme renders again in the worker (the old lines
-show meanwhile).
+show meanwhile). Links are numbered as they render (`links`): the first
+screenful's numbers are the whole text's, and the list of links at the end
+comes with the whole text.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from textual.selection import Selection
 from textual.strip import Strip
 from textual.widget import Widget
 
-from toaster_tui.app.widgets.markdown_lines import BodyStyles, render_markdown
+from toaster_tui.app.widgets.markdown_lines import BodyStyles, RenderedBody, render_body
 
 __all__ = ["ArticleBody"]
 
@@ -37,7 +39,7 @@ HEAD_CHARS = (1_000, 4_000)
 
 
 class ArticleBody(Widget):
-    """Shows `render_markdown`'s lines; `show` starts a render in a thread worker."""
+    """Shows `render_body`'s lines; `show` starts a render in a thread worker."""
 
     DEFAULT_CSS = """
     ArticleBody {
@@ -76,16 +78,17 @@ class ArticleBody(Widget):
     class Rendered(Message):
         """From the worker: lines for request `serial`."""
 
-        def __init__(self, serial: int, width: int, lines: list[Strip]) -> None:
+        def __init__(self, serial: int, width: int, body: RenderedBody) -> None:
             super().__init__()
             self.serial = serial
             self.width = width
-            self.lines = lines
+            self.body = body
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._source: str | None = None
         self._lines: list[Strip] = []
+        self._links: tuple[str, ...] = ()
         self._plain: str | None = None
         self._width = 0
         """The width `_lines` were rendered at."""
@@ -97,6 +100,12 @@ class ArticleBody(Widget):
     @property
     def lines(self) -> list[Strip]:
         return self._lines
+
+    @property
+    def links(self) -> tuple[str, ...]:
+        """The targets of the body's links by number (link 1 first); while the rest
+        of a long body renders, those of its first screenful."""
+        return self._links
 
     @property
     def plain(self) -> str:
@@ -120,8 +129,9 @@ class ArticleBody(Widget):
         self._serial += 1
         styles = self._current_styles()
         head = _head(source, min(max(screen_cells, HEAD_CHARS[0]), HEAD_CHARS[1]))
-        self._set_lines(render_markdown(head, width, styles), width)
-        if len(head) < len(source):
+        whole = len(head) == len(source)
+        self._set_lines(render_body(head, width, styles, link_list=whole), width)
+        if not whole:
             self._request(width)
         elif on_complete is not None:
             on_complete()
@@ -131,7 +141,7 @@ class ArticleBody(Widget):
         self._serial += 1
         self._source = None
         self._on_complete = None
-        self._set_lines([], 0)
+        self._set_lines(RenderedBody([], ()), 0)
 
     def _request(self, width: int) -> None:
         if self._source is None:
@@ -144,20 +154,22 @@ class ArticleBody(Widget):
 
     def _render_off_loop(self, serial: int, source: str, width: int, styles: BodyStyles) -> None:
         # In a worker thread: no DOM access, the result goes back as a message.
-        self.post_message(self.Rendered(serial, width, render_markdown(source, width, styles)))
+        self.post_message(self.Rendered(serial, width, render_body(source, width, styles)))
 
     @on(Rendered)
     def _rendered(self, message: Rendered) -> None:
         message.stop()
         if message.serial != self._serial:
             return
-        self._set_lines(message.lines, message.width)
+        self._set_lines(message.body, message.width)
         if self._on_complete is not None:
             self._on_complete()
 
-    def _set_lines(self, lines: list[Strip], width: int) -> None:
+    def _set_lines(self, body: RenderedBody, width: int) -> None:
+        lines = body.lines
         changed = len(lines) != len(self._lines)
         self._lines = lines
+        self._links = body.links
         self._plain = None
         self._width = width
         self.refresh(layout=changed)

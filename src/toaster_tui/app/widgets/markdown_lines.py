@@ -4,6 +4,10 @@
 run it in a thread worker: it parses with the parser Textual's Markdown
 widget used, lays the blocks out at a given width (quotes, lists, code,
 tables) the way that widget spaced them, and returns Strips for the line API.
+
+Links are numbered as newsboat does: "text[3]" in the body, and a "Links"
+list at its end (`render_body`), so a digit key can open link 3. Raw HTML
+(markdown-it reads `<div>…` as an html_block) shows as its text, not as code.
 """
 
 from __future__ import annotations
@@ -23,7 +27,9 @@ from rich.style import Style
 from rich.text import Text
 from textual.strip import Strip
 
-__all__ = ["BodyStyles", "render_markdown"]
+from toaster_tui.reading.html_convert import html_to_text
+
+__all__ = ["BodyStyles", "RenderedBody", "render_body", "render_markdown"]
 
 BULLETS = ("• ", "▪ ", "‣ ", "⭑ ", "◦ ")
 """Unordered list markers by how many bullet lists are around (as Textual's Markdown)."""
@@ -31,7 +37,9 @@ QUOTE_BAR = "▌"
 MIN_NESTED_WIDTH = 12
 """Quotes and lists stop indenting below this many columns: text stays readable."""
 
+LINKS_TITLE = "Links"
 _SPACE_RE = re.compile(r"\s+")
+_BREAK_TAG_RE = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _Line = list[Segment]
 
 
@@ -60,7 +68,7 @@ class BodyStyles:
 @dataclass
 class _Block:
     kind: str
-    """p, h, quote, list, item, fence, hr, table, row, cell, or div (anything else)."""
+    """p, h, quote, list, item, fence, html, hr, table, row, cell, or div (anything else)."""
     level: int = 0
     inline: Token | None = None
     children: list[_Block] = field(default_factory=list)
@@ -109,9 +117,12 @@ def _open(token: Token) -> _Block:
     return _Block("div")
 
 
-def parse_blocks(source: str) -> list[_Block]:
+def parse_blocks(source: str) -> tuple[list[_Block], dict[str, int]]:
+    """The blocks, and each link target's number (the first link is 1; a target
+    linked twice keeps its first number)."""
     root = _Block("div")
     stack = [root]
+    numbers: dict[str, int] = {}
     for token in _parser().parse(source):
         kind = token.type
         if kind.endswith("_open"):
@@ -123,21 +134,42 @@ def parse_blocks(source: str) -> list[_Block]:
                 stack.pop()
         elif kind == "inline":
             stack[-1].inline = token
+            for child in token.children or ():
+                href = _target(child)
+                if href is not None and href not in numbers:
+                    numbers[href] = len(numbers) + 1
         elif kind in ("fence", "code_block"):
             stack[-1].children.append(_Block("fence", code=token.content))
         elif kind == "hr":
             stack[-1].children.append(_Block("hr"))
-        elif kind == "html_block":  # never dropped: shown as it is (sanitized upstream)
-            stack[-1].children.append(_Block("fence", code=token.content))
-    return root.children
+        elif kind == "html_block":  # markup, not code: its text shows (as a paragraph)
+            stack[-1].children.append(_Block("html", code=token.content))
+    return root.children, numbers
 
 
-def inline_text(token: Token | None, styles: BodyStyles) -> Text:
-    """An inline token as Rich Text: emphasis, code, links (clickable)."""
+def _target(token: Token) -> str | None:
+    """Where a link or an image token points (None for any other token)."""
+    if token.type == "link_open":
+        return str(token.attrs.get("href", ""))
+    if token.type == "image":
+        return str(token.attrs.get("src", ""))
+    return None
+
+
+def inline_text(token: Token | None, styles: BodyStyles,
+                numbers: dict[str, int] | None = None) -> Text:
+    """An inline token as Rich Text: emphasis, code, links (clickable, each
+    followed by its number in `numbers`, if any)."""
     text = Text(end="")
     if token is None or not token.children:
         return text
     open_spans: list[tuple[Style, int]] = []
+    links: list[str] = []  # the targets of the links open here
+
+    def number(href: str) -> None:
+        if numbers and href in numbers:
+            # Clickable too, but not underlined: it reads as a label, not as text.
+            text.append(f"[{numbers[href]}]", Style(dim=True) + _click(href))
 
     def close() -> None:
         if open_spans:
@@ -146,8 +178,11 @@ def inline_text(token: Token | None, styles: BodyStyles) -> Text:
 
     for child in token.children:
         kind = child.type
-        if kind in ("text", "html_inline"):
+        if kind == "text":
             text.append(_SPACE_RE.sub(" ", child.content))
+        elif kind == "html_inline":  # a tag: only <br> means something in the text
+            if _BREAK_TAG_RE.fullmatch(child.content.strip()):
+                text.append("\n")
         elif kind == "softbreak":
             text.append(" ")
         elif kind == "hardbreak":
@@ -161,11 +196,17 @@ def inline_text(token: Token | None, styles: BodyStyles) -> Text:
         elif kind == "s_open":
             open_spans.append((Style(strike=True), len(text)))
         elif kind == "link_open":
-            open_spans.append((_link_style(str(child.attrs.get("href", "")), styles),
-                               len(text)))
+            href = str(child.attrs.get("href", ""))
+            links.append(href)
+            open_spans.append((_link_style(href, styles), len(text)))
         elif kind == "image":
-            alt = child.content or "image"
-            text.append(alt, _link_style(str(child.attrs.get("src", "")), styles))
+            src = str(child.attrs.get("src", ""))
+            text.append(child.content or "image", _link_style(src, styles))
+            number(src)
+        elif kind == "link_close":
+            close()
+            if links:
+                number(links.pop())
         elif kind.endswith("_close"):
             close()
     while open_spans:
@@ -174,8 +215,12 @@ def inline_text(token: Token | None, styles: BodyStyles) -> Text:
 
 
 def _link_style(href: str, styles: BodyStyles) -> Style:
+    return styles.link + _click(href)
+
+
+def _click(href: str) -> Style:
     # The same action Textual's Markdown used: a click runs `action_link` on the widget.
-    return styles.link + Style.from_meta({"@click": f"link({href!r})"})
+    return Style.from_meta({"@click": f"link({href!r})"})
 
 
 # --- blocks to lines ------------------------------------------------------------------
@@ -183,8 +228,10 @@ def _link_style(href: str, styles: BodyStyles) -> Style:
 class _Renderer:
     """Lays blocks out in lines of exactly `width` cells."""
 
-    def __init__(self, styles: BodyStyles, width: int) -> None:
+    def __init__(self, styles: BodyStyles, width: int,
+                 numbers: dict[str, int] | None = None) -> None:
         self.styles = styles
+        self.numbers = numbers or {}
         self.console = Console(width=max(1, width), file=io.StringIO(), color_system="truecolor",
                                force_terminal=True, legacy_windows=False, markup=False,
                                emoji=False, highlight=False)
@@ -217,9 +264,9 @@ class _Renderer:
         styles = self.styles
         kind = block.kind
         if kind == "p":
-            return self.text(inline_text(block.inline, styles), width, base)
+            return self.text(inline_text(block.inline, styles, self.numbers), width, base)
         if kind == "h":
-            text = inline_text(block.inline, styles)
+            text = inline_text(block.inline, styles, self.numbers)
             text.style = (styles.h1, styles.h2)[block.level - 1] if block.level < 3 else styles.h3
             return self.text(text, width, base)
         if kind == "quote":
@@ -228,6 +275,9 @@ class _Renderer:
             return self.items(block, width, base, depth)
         if kind == "fence":
             return self.fence(block.code, width)
+        if kind == "html":
+            plain = html_to_text(block.code)  # "" for a comment: no line at all
+            return self.text(Text(plain, end=""), width, base) if plain else []
         if kind == "hr":
             return [[Segment("─" * width, base + styles.rule)]]
         if kind == "table":
@@ -289,11 +339,28 @@ class _Renderer:
             for index, cell in enumerate(c for c in row.children if c.kind == "cell"):
                 if index:
                     text.append(" │ ", self.styles.rule)
-                part = inline_text(cell.inline, self.styles)
+                part = inline_text(cell.inline, self.styles, self.numbers)
                 if cell.header:
                     part.stylize(Style(bold=True))
                 text.append_text(part)
             lines.extend(self.text(text, width, base))
+        return lines
+
+
+    def link_list(self, width: int) -> list[_Line]:
+        """ "Links", then "N: target" for each link, a long target folded under itself."""
+        base = self.styles.base
+        lines = self.text(Text(LINKS_TITLE, self.styles.h3, end=""), width, base)
+        size = len(f"{len(self.numbers)}: ")
+        for href, n in self.numbers.items():
+            marker = f"{n}: ".rjust(size)
+            indent = size if width - size >= MIN_NESTED_WIDTH else 0
+            target = Text(href, _link_style(href, self.styles), end="", overflow="fold")
+            if not indent:
+                target = Text(marker, end="") + target
+            for index, line in enumerate(self.text(target, width - indent, base)):
+                prefix = marker if index == 0 else " " * indent
+                lines.append([Segment(prefix, base), *line] if indent else line)
         return lines
 
 
@@ -310,6 +377,8 @@ def _margins(block: _Block) -> tuple[int, int]:
     kind = block.kind
     if kind == "p":
         return (0, 0) if block.hidden else (0, 1)
+    if kind == "html":
+        return (0, 1)
     if kind == "h":
         return (2, 1) if block.level < 3 else (1, 1)
     if kind in ("quote", "fence", "hr"):
@@ -317,16 +386,39 @@ def _margins(block: _Block) -> tuple[int, int]:
     return (0, 1)
 
 
-def render_markdown(source: str, width: int, styles: BodyStyles) -> list[Strip]:
-    """Markdown as lines of `width` cells; thread-safe (touches no widget).
+@dataclass(frozen=True)
+class RenderedBody:
+    lines: list[Strip]
+    links: tuple[str, ...]
+    """Every link's target by its number: link 1 first."""
+
+
+def render_body(source: str, width: int, styles: BodyStyles, *,
+                link_list: bool = True) -> RenderedBody:
+    """Markdown as lines of `width` cells, links numbered; thread-safe (touches
+    no widget). With `link_list`, the lines end with the list of links (not for
+    the start of a longer text: the list goes at the end of it all).
 
     Every segment carries its offset, so text selection works as in Textual's
     own widgets.
     """
     width = max(1, width)
     renderer = _Renderer(styles, width)
+    numbers: dict[str, int] = {}
     try:
-        lines = renderer.stack(parse_blocks(source), width, styles.base)
+        blocks, numbers = parse_blocks(source)
+        renderer.numbers = numbers
+        lines = renderer.stack(blocks, width, styles.base)
+        if link_list and numbers:
+            lines.append(renderer.blank(width, styles.base))
+            lines.extend(renderer.link_list(width))
     except Exception:  # text from the web: whatever trips the parser, it still reads
+        numbers = {}
         lines = renderer.text(Text(source, end=""), width, styles.base)
-    return [Strip(line).apply_offsets(0, y) for y, line in enumerate(lines)]
+    return RenderedBody([Strip(line).apply_offsets(0, y) for y, line in enumerate(lines)],
+                        tuple(numbers))
+
+
+def render_markdown(source: str, width: int, styles: BodyStyles) -> list[Strip]:
+    """`render_body`'s lines: the body as the reader shows it."""
+    return render_body(source, width, styles).lines

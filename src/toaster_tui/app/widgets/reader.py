@@ -22,19 +22,29 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.geometry import Size
 from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from toaster_tui.app.widgets.body import ArticleBody
-from toaster_tui.core.models import ArticleDetail, ArticleRow
-from toaster_tui.reading.render import byline, meta_line
+from toaster_tui.core.models import ArticleDetail, ArticleRow, Enclosure
+from toaster_tui.core.sanitize import safe_url
+from toaster_tui.reading.render import (
+    byline,
+    enclosure_facts,
+    enclosures_title,
+    meta_line,
+    time_to_read,
+)
 from toaster_tui.reading.timefmt import relative_age
 
-__all__ = ["ReaderPane", "RelatedList"]
+__all__ = ["EnclosureList", "ReaderPane", "RelatedList"]
 
 MAX_BODY = 80_000
 """Characters of Markdown rendered; longer bodies end with a pointer to `o`."""
 MAX_QUOTES = 4
+LINK_PAUSE = 1.0
+"""Seconds without a key after which a link number being typed opens (10+ links)."""
 
 WELCOME = """\
 [b]toaster[/b]
@@ -50,6 +60,14 @@ class RelatedList(OptionList, can_focus=False):
 
     Not a Tab stop: Tab goes sidebar → list → reader (the SPEC's three panes),
     and Enter in the reader never opens a related article by surprise.
+    """
+
+
+class EnclosureList(OptionList, can_focus=False):
+    """The entry's audio, video and other files: a click opens one, `O` the first."""
+
+    DEFAULT_CSS = """
+    EnclosureList { height: auto; border: none; padding: 0; background: transparent; }
     """
 
 
@@ -84,6 +102,10 @@ class ReaderPane(VerticalScroll, can_focus=True):
         self._keep_end = False
         """G was pressed: stay at the end while the rest of the body and the
         related list land (they make the reader taller after the key)."""
+        self._link_number = ""
+        """Digits typed so far of a link number (an article with 10+ links)."""
+        self._link_article: int | None = None
+        self._link_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(WELCOME, id="reader-welcome")
@@ -92,6 +114,9 @@ class ReaderPane(VerticalScroll, can_focus=True):
             yield Static(id="reader-byline")
             yield Static(id="reader-meta")
             yield Static(id="reader-tags")
+            with Vertical(id="media-section", classes="section"):
+                yield Label("Audio", id="media-title", classes="section-title")
+                yield EnclosureList(id="reader-enclosures")
             with Vertical(id="summary-section", classes="section"):
                 yield Label("Summary", classes="section-title")
                 yield Static(id="reader-summary")
@@ -130,8 +155,8 @@ class ReaderPane(VerticalScroll, can_focus=True):
         loading = self.query_one("#reader-loading", Static)
         _update(loading, Text("Loading…"))  # show_missing may have said otherwise
         loading.display = True
-        for section in ("#reader-body", "#summary-section", "#quotes-section",
-                        "#snippet-section", "#related-section"):
+        for section in ("#reader-body", "#media-section", "#summary-section",
+                        "#quotes-section", "#snippet-section", "#related-section"):
             self.query_one(section).display = False
         self._keep_end = False
         self.scroll_home(animate=False)
@@ -148,6 +173,7 @@ class ReaderPane(VerticalScroll, can_focus=True):
         self.detail = detail
         row = self.row
         self._show_header(row, detail.categories)
+        self._show_enclosures(detail.enclosures)
         self._section("#summary-section", bool(detail.summary))
         self._update("#reader-summary", Text(" ".join(detail.summary)))
         self._section("#quotes-section", bool(detail.quotes))
@@ -185,6 +211,29 @@ class ReaderPane(VerticalScroll, can_focus=True):
         self._fill_related(related)
         if self._body_done:
             self._section("#related-section", bool(related))
+
+    @property
+    def enclosures(self) -> tuple[Enclosure, ...]:
+        """The enclosures of the article shown (none until its detail is in)."""
+        return self.detail.enclosures if self.detail is not None else ()
+
+    def _show_enclosures(self, enclosures: tuple[Enclosure, ...]) -> None:
+        self._section("#media-section", bool(enclosures))
+        if not enclosures:
+            return
+        hint = "  · O opens the first audio or video" if len(enclosures) > 1 else "  · O opens it"
+        self.query_one("#media-title", Label).update(
+            Text.assemble(enclosures_title(enclosures), (hint, "dim")))
+        self.query_one(EnclosureList).set_options(
+            # The URL on a line of its own: it is long, and it is what opens.
+            Option(Text(f"{enclosure_facts(e)}\n{e.url}"), id=f"e{index}")
+            for index, e in enumerate(enclosures))
+
+    @on(OptionList.OptionSelected, "#reader-enclosures")
+    def _enclosure_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id and self.enclosures:
+            self.app.open_url(self.enclosures[int(event.option.id[1:])].url)
 
     def _fill_related(self, related: tuple[ArticleRow, ...]) -> None:
         options = self.query_one(RelatedList)
@@ -249,7 +298,7 @@ class ReaderPane(VerticalScroll, can_focus=True):
     def _related_option(self, row: ArticleRow) -> Option:
         age = relative_age(row.published or row.when, self._now())
         prompt = Text(row.title or "(untitled)", style="bold")
-        prompt.append(f"\n{row.feed_title} · {age} · {row.read_minutes} min read", "dim")
+        prompt.append(f"\n{row.feed_title} · {age} · {time_to_read(row)}", "dim")
         return Option(prompt, id=f"a{row.id}")
 
     @on(OptionList.OptionSelected, "#reader-related")
@@ -262,6 +311,70 @@ class ReaderPane(VerticalScroll, can_focus=True):
     def _link_clicked(self, event: ArticleBody.LinkClicked) -> None:
         event.stop()
         self.app.open_url(event.href)
+
+    # --- links by number, as newsboat ----------------------------------------------
+
+    def link_key(self, key: str) -> bool:
+        """A key pressed on the main screen; True when it was used here.
+
+        The body numbers its links ("text[3]") and lists them at its end. With
+        fewer than 10 links, a digit opens that link at once. With 10 or more,
+        digits add up to a number, which opens on Enter or after LINK_PAUSE
+        seconds without a key; Esc drops it, and so does any other key (which
+        then does what it always does). Only while the reader shows a body.
+        """
+        number = self._link_number
+        if number and key in ("enter", "escape"):
+            self._drop_link_number()
+            if key == "enter":
+                self._open_link(int(number))
+            return True
+        if len(key) != 1 or not key.isdigit():
+            self._drop_link_number()
+            return False
+        article_id = self.body_article_id
+        if article_id is None or not self.display:
+            return False  # no body on screen (or the narrow layout shows the list)
+        links = self.query_one(ArticleBody).links
+        if len(links) < 10:
+            self._drop_link_number()
+            self._open_link(int(key))
+            return True
+        if self._link_article != article_id:
+            number = ""
+        number = (number + key).lstrip("0")
+        self._drop_link_number()
+        if number:
+            self._link_number, self._link_article = number, article_id
+            self._link_timer = self.set_timer(LINK_PAUSE, self._link_pause)
+        return True
+
+    def _link_pause(self) -> None:
+        number = self._link_number
+        self._drop_link_number()
+        if number and self._link_article == self.body_article_id:
+            self._open_link(int(number))
+
+    def _drop_link_number(self) -> None:
+        self._link_number = ""
+        if self._link_timer is not None:
+            self._link_timer.stop()
+            self._link_timer = None
+
+    def _open_link(self, number: int) -> None:
+        """Link `number` of the body on screen, through the app (http and https only)."""
+        if self.body_article_id is None:
+            return
+        links = self.query_one(ArticleBody).links
+        if not 1 <= number <= len(links):
+            have = f"it has {len(links)}" if links else "it has none"
+            self.notify(f"No link {number} in this article ({have}).", severity="warning",
+                        timeout=3)
+            return
+        url = links[number - 1]
+        self.app.open_url(url)
+        if safe_url(url) is not None:
+            self.notify(f"Opening link {number}: {url}", timeout=2)
 
     # --- paging -------------------------------------------------------------------
 

@@ -59,6 +59,8 @@ class EntryFields:
     updated: time.struct_time | None = None
     tags: list[list[str | None]] = field(default_factory=list)
     language: str | None = None
+    enclosures: list[tuple[Any, Any, Any]] = field(default_factory=list)
+    duration: Any = None
 
 
 class ElementReader:

@@ -15,16 +15,17 @@ from toaster_tui.feeds.fastparse.elements import (
     EntryFields,
     lower_attrs,
 )
+from toaster_tui.feeds.fastparse.markup import join_url
 
 __all__ = ["read_item"]
 
 _ENTRY_IGNORED = frozenset({
-    "comments", "enclosure", "slash:comments", "wfw:commentrss", "wfw:comment",
+    "comments", "slash:comments", "wfw:commentrss", "wfw:comment",
     "feedburner:origlink", "feedburner:origenclosurelink", "media:content",
     "media:thumbnail", "dc:rights", "dc:publisher", "dc:format", "dc:type",
     "dc:identifier", "dc:source", "dc:relation", "dc:coverage", "dcterms:created",
     "contributor", "name", "email", "uri", "rights",
-    "itunes:duration", "itunes:explicit", "itunes:image", "itunes:episode",
+    "itunes:explicit", "itunes:image", "itunes:episode",
     "itunes:season", "itunes:episodetype", "itunes:block",
 })
 _PUBLISHED = frozenset({"pubdate", "published", "issued", "dcterms:issued"})
@@ -62,7 +63,14 @@ def read_item(reader: ElementReader, el: ET.Element, depth: int, lang: str | Non
                 e.title, e.title_type = got[0], got[1]
                 e.title_lang = clang.replace("_", "-") if clang else None
         elif name == "link":
-            reader.link(child, feed=False, entry=e)
+            if lower_attrs(child).get("rel", "").lower() == "enclosure":
+                _enclosure_link(reader, child, e)
+            else:
+                reader.link(child, feed=False, entry=e)
+        elif name == "enclosure":
+            _enclosure(child, e)
+        elif name == "itunes:duration":
+            e.duration, _ = reader.pop(reader.text(child))
         elif name in ("description", "summary"):
             if e.summary is not None and not e.has_content:
                 raise Decline  # feedparser would read it as content
@@ -162,6 +170,30 @@ def _xhtml(reader: ElementReader, el: ET.Element) -> str:
         else:
             pieces = pieces[1:-1]
     return "".join(pieces)
+
+
+def _enclosure(el: ET.Element, e: EntryFields) -> None:
+    """RSS <enclosure url type length/>: feedparser keeps the url as written."""
+    attrs = lower_attrs(el)
+    url = attrs.get("url")
+    if not url or "uri" in attrs or "href" in attrs or len(el) or (el.text or "").strip():
+        raise Decline
+    mime = attrs.get("type")
+    e.enclosures.append((url, mime.lower() if mime is not None else None, attrs.get("length")))
+
+
+def _enclosure_link(reader: ElementReader, el: ET.Element, e: EntryFields) -> None:
+    """<link rel="enclosure" href type length/>: the href resolved, the type
+    text/html when missing, as feedparser's _start_link does."""
+    attrs = lower_attrs(el)
+    href = attrs.get("href")
+    if (not href or "url" in attrs or "uri" in attrs or len(el)
+            or (el.text or "").strip()):
+        raise Decline
+    mime = attrs.get("type")
+    e.enclosures.append((join_url(reader.base, href),
+                         mime.lower() if mime is not None else "text/html",
+                         attrs.get("length")))
 
 
 def _author(reader: ElementReader, el: ET.Element) -> str:

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from toaster_tui.core.sanitize import clean_text
 from toaster_tui.feeds.fastparse.markup import TAG_RE
 from toaster_tui.reading.html_convert import html_to_text
+from toaster_tui.reading.html_cut import split_cut
 from toaster_tui.reading.html_elements import BLOCK_TAG_RE, PARAGRAPH_BREAK_RE, VOID_ELEMENTS
 
 __all__ = ["html_text"]
@@ -47,6 +48,7 @@ def html_text(html: str) -> str:
     """
     if not html or not isinstance(html, str):
         return ""
+    html = split_cut(html)[0]  # the cut notice is for the reader, not the text
     try:
         out = _fast_text(html)
     except Exception:  # never let the fast path fail where the slow one would not

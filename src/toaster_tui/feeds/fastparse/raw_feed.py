@@ -23,6 +23,10 @@ class RawEntry:
     summary_html: str
     categories: tuple[str | None, ...]
     language: str | None
+    enclosures: tuple[tuple[Any, Any, Any], ...] = ()
+    """(href, type, length) of each enclosure link, as feedparser gives them."""
+    duration: Any = None
+    """itunes:duration as written."""
 
 
 @dataclass(slots=True)

@@ -173,6 +173,7 @@ def _result(reader: ElementReader) -> RawFeed:
             summary_html=summary_html,
             categories=tuple(t[0] or t[2] for t in e.tags),
             language=language,
+            enclosures=tuple(e.enclosures), duration=e.duration,
         ))
     return RawFeed(title=reader.feed_title or "", link=reader.feed_link,
                    language=feed_language, entries=entries, fast=True)
