@@ -9,6 +9,7 @@ from typing import Any
 from toaster_tui.core.models import ArticleDetail, ArticleRow, Enclosure
 from toaster_tui.core.sanitize import safe_url
 from toaster_tui.reading.html_convert import html_to_markdown, html_to_text
+from toaster_tui.reading.html_cut import split_cut
 from toaster_tui.reading.quotes import key_quotes
 from toaster_tui.reading.summary import summarize
 from toaster_tui.store.fts import own_words_query, related_query, shared_title_query
@@ -33,6 +34,12 @@ def get_article(db: sqlite3.Connection, article_id: int) -> ArticleRow | None:
 RELATED_RANK = "bm25(articles_fts, 3.0, 1.0)"
 RELATED_MIN_SHARE = 0.2
 RELATED_OF_BEST = 0.5
+SMALL_CACHE = 2000  # articles: below it, shared title words count on their own
+
+
+def _article_count(db: sqlite3.Connection) -> int:
+    # max(id) approximates the article count without a scan.
+    return int(db.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0])
 
 
 def related_articles(db: sqlite3.Connection, article_id: int, limit: int = 5) -> list[ArticleRow]:
@@ -72,9 +79,14 @@ def related_articles(db: sqlite3.Connection, article_id: int, limit: int = 5) ->
 
 def _shared_title_hits(db: sqlite3.Connection, title: str, article_id: int,
                        limit: int) -> list[Any]:
-    """Articles whose titles share two telling words with this one, best first."""
+    """Articles whose titles share two telling words with this one, best first.
+
+    Only in a small cache, where bm25 gives the words of a shared subject no
+    weight (they are in half the articles); in a big one the ranking finds them,
+    and pairs of common title words would cost long posting lists for nothing.
+    """
     query = shared_title_query(title)
-    if query is None:
+    if query is None or _article_count(db) > SMALL_CACHE:
         return []
     return db.execute(
         f"""SELECT {ARTICLE_COLUMNS}, r.score
@@ -121,9 +133,11 @@ def article_detail(db: sqlite3.Connection, article_id: int, *,
     # The summary reads the Markdown (not the plain `text`): it tells headings,
     # lists, code and links apart from prose.
     markdown = html_to_markdown(content_html, base_url=row.url)
+    # A cut body ends with a rule and toaster's notice: not the author's words.
+    prose = markdown.rsplit("\n---\n", 1)[0] if split_cut(content_html)[1] else markdown
     return ArticleDetail(
         row=row,
-        summary=tuple(summarize(markdown or text, feed_summary)),
+        summary=tuple(summarize(prose or text, feed_summary)),
         quotes=tuple(key_quotes(content_html)),
         text=markdown,
         snippet=snippet,
