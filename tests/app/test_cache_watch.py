@@ -172,6 +172,29 @@ async def test_q_quits_at_once_and_the_watch_ends(library: Library) -> None:
     assert watch_threads() == []
 
 
+async def test_a_write_that_lands_as_the_app_closes_is_ignored(library: Library) -> None:
+    # The watch thread may post its news while the app tears down (the children of
+    # the main screen already gone): that must not crash the closing app.
+    app = make_app(library, cache_poll_seconds=POLL)
+    stop = threading.Event()
+
+    def cron() -> None:
+        n = 0
+        while not stop.is_set():
+            write_elsewhere(library.db_path, f"Cron write {n}")
+            n += 1
+            time.sleep(0.02)
+
+    writer = threading.Thread(target=cron, daemon=True)
+    async with app.run_test(size=SIZE) as pilot:
+        writer.start()
+        await settle(pilot)
+    app._reload_for_cache()  # what a late CacheChanged message runs
+    stop.set()
+    writer.join(timeout=10)
+    assert app.return_code in (0, None)
+
+
 MARK_ELSEWHERE = """
 import sys
 from pathlib import Path

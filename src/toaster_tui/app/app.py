@@ -318,7 +318,8 @@ class ToasterApp(App[int]):
     def _reload_for_cache(self) -> None:
         # The app's own refresh re-queries as it goes and once more at its end,
         # which also covers whatever another process wrote meanwhile.
-        if not self.refreshing and self._main is not None:
+        # A write may land before the main screen has composed its widgets.
+        if not self.refreshing and self._main is not None and self._main.live:
             self.main.cache_changed()
             reading = self.main.reader.row
             if reading is not None:  # its read / star state may have changed too

@@ -99,6 +99,7 @@ class MainScreen(ArticleActions, FeedActions, SearchActions, NarrowLayout, Scree
         self._reload_timer: Timer | None = None
         self._last_reload = 0.0
         self._select_feed: int | None = None
+        self._mounted = False
 
     def compose(self) -> ComposeResult:
         yield Static(f" [b]toaster[/b]  ·  {TAGLINE}", id="app-header")
@@ -115,6 +116,7 @@ class MainScreen(ArticleActions, FeedActions, SearchActions, NarrowLayout, Scree
         yield Footer()
 
     def on_mount(self) -> None:
+        self._mounted = True
         self.query_one("#sidebar-pane").border_title = "Topics"
         self.query_one("#reader").border_title = "Reader"
         self.query_one("#search").display = False
@@ -129,7 +131,13 @@ class MainScreen(ArticleActions, FeedActions, SearchActions, NarrowLayout, Scree
     def closing(self) -> bool:
         """Late worker results and timers may land while the app tears down
         (a node is no longer attached once the app has begun to exit)."""
-        return not self.is_attached
+        # The second: torn down without exit() (as a test harness does).
+        return not self.is_attached or not self.app.is_running
+
+    @property
+    def live(self) -> bool:
+        """Its widgets exist: mounted (a cache watch may fire before that) and not closing."""
+        return self._mounted and not self.closing
 
     @property
     def sidebar(self) -> Sidebar:
