@@ -30,6 +30,7 @@ from toaster_tui.core.models import Config, FeedSpec
 from toaster_tui.core.sanitize import clean_line, clean_text, json_safe
 from toaster_tui.reading.render import article_json, article_line, detail_text, feed_json, feed_line
 from toaster_tui.refresh.outcomes import FeedOutcome
+from toaster_tui.refresh.pages import PageReport, fetch_pages
 from toaster_tui.refresh.refresher import Refresher
 from toaster_tui.store import listing
 from toaster_tui.store.database import Store
@@ -86,6 +87,8 @@ def _build_parser() -> argparse.ArgumentParser:
     p = cmd("show", "one article as the reader pane shows it")
     p.add_argument("id", type=int)
     p.add_argument("--json", action="store_true")
+    p = cmd("fulltext", "fetch an article's web page for its full text (cached)")
+    p.add_argument("id", type=int)
     p = cmd("import", "subscribe to the feeds of an OPML file")
     p.add_argument("file")
     p = cmd("export", "write subscriptions as OPML 2.0 (to stdout without FILE)")
@@ -154,6 +157,18 @@ def _refresh(config: Config, store: Store, feeds: Sequence[FeedSpec],
     return asyncio.run(refresher.run(wanted, progress=progress)).outcomes
 
 
+def _fetch_pages(config: Config, store: Store, feeds: Sequence[FeedSpec]) -> PageReport | None:
+    """After the feeds: the pages of new articles of full_text feeds (None: no such feed)."""
+    ids = store.sync_feeds(config.feeds)
+    wanted = [ids[f.url] for f in feeds if f.url in ids and config.full_text(f)]
+    if not wanted:
+        return None
+    report = asyncio.run(fetch_pages(store.path, config.settings, feed_ids=wanted))
+    for failure in report.failures:
+        _err(f"{failure.url}: full article not fetched: {failure.error}")
+    return report
+
+
 # --- commands -----------------------------------------------------------------
 
 def cmd_refresh(args: argparse.Namespace) -> int:
@@ -163,12 +178,47 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         raise UsageError(f"no feeds in topic {args.topic!r}")
     store = _open_store(args, config)
     outcomes = _refresh(config, store, feeds, _ProgressBar(sys.stderr))
-    store.close()
     failed = sum(o.failed for o in outcomes)
     new = sum(o.new for o in outcomes)
     unchanged = sum(o.kind == "not_modified" for o in outcomes)
+    # The feeds' line first: the pages never hold up what the feeds brought.
     _out(f"{len(outcomes)} feeds: {new} new articles, {unchanged} unchanged, {failed} failed")
+    sys.stdout.flush()
+    pages = _fetch_pages(config, store, feeds)
+    store.close()
+    if pages is not None and pages.outcomes:
+        _out(f"{len(pages.outcomes)} full articles: {len(pages.stored)} fetched, "
+             f"{len(pages.failures)} failed (the feed's text kept)")
     return 1 if failed else 0
+
+
+def cmd_fulltext(args: argparse.Namespace) -> int:
+    config = _load(args)
+    store = _open_store(args, config)
+    try:
+        before = article_detail(store.db, args.id, with_related=False)
+        if before is None:
+            _err(f"no article with id {args.id}")
+            return 1
+        if before.has_page:
+            _out(f"article {args.id}: full article already cached "
+                 f"({before.row.read_minutes} min read)")
+            return 0
+        if before.row.url is None:
+            _err(f"article {args.id} has no web link to fetch")
+            return 1
+        report = asyncio.run(fetch_pages(store.path, config.settings, article_ids=[args.id]))
+    finally:
+        store.close()
+    outcome = report.outcomes[0] if report.outcomes else None
+    if outcome is None or outcome.error is not None:
+        reason = outcome.error if outcome is not None else "the article is gone"
+        _err(f"article {args.id}: cannot fetch the full article from "
+             f"{before.row.url}: {reason}")
+        return 1
+    _out(f"article {args.id}: full article fetched from {outcome.url} "
+         f"({outcome.read_minutes} min read)")
+    return 0
 
 
 def cmd_add(args: argparse.Namespace) -> int:
@@ -313,7 +363,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     None: cmd_tui, "demo": cmd_demo, "refresh": cmd_refresh, "add": cmd_add,
     "remove": cmd_remove, "move": cmd_move, "feeds": cmd_feeds, "articles": cmd_articles,
-    "show": cmd_show, "import": cmd_import, "export": cmd_export,
+    "show": cmd_show, "fulltext": cmd_fulltext, "import": cmd_import, "export": cmd_export,
 }
 
 

@@ -123,10 +123,12 @@ def _feeds(doc: TOMLDocument) -> AoT | Array | None:
     return found if isinstance(found, AoT | Array) else None
 
 
-def _feed_fields(feed: FeedSpec) -> dict[str, str]:
-    fields = {"url": feed.url, "topic": feed.topic}
+def _feed_fields(feed: FeedSpec) -> dict[str, str | bool]:
+    fields: dict[str, str | bool] = {"url": feed.url, "topic": feed.topic}
     if feed.title:
         fields["title"] = feed.title
+    if feed.full_text is not None:
+        fields["full_text"] = feed.full_text
     return fields
 
 

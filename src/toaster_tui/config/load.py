@@ -125,15 +125,19 @@ def dump_config(config: Config) -> str:
     }
     if s.topics:
         settings["topics"] = list(s.topics)
+    if s.full_text:
+        settings["full_text"] = True
     doc: dict[str, Any] = {"settings": settings}
     if config.feeds:
         doc["feeds"] = [_feed_table(feed) for feed in config.feeds]
     return tomli_w.dumps(doc)
 
 
-def _feed_table(feed: FeedSpec) -> Mapping[str, str]:
-    table = {"url": feed.url, "topic": feed.topic}
+def _feed_table(feed: FeedSpec) -> Mapping[str, str | bool]:
+    table: dict[str, str | bool] = {"url": feed.url, "topic": feed.topic}
     if feed.title:
         table["title"] = feed.title
+    if feed.full_text is not None:
+        table["full_text"] = feed.full_text
     return table
 

@@ -21,8 +21,9 @@ from toaster_tui.core.sanitize import is_terminal_safe
 __all__ = ["FEED_KEYS", "SETTINGS_KEYS", "TOP_KEYS", "feed_url_problem", "validate_config"]
 
 TOP_KEYS = ("settings", "feeds")
-SETTINGS_KEYS = ("refresh_minutes", "concurrency", "per_host", "timeout", "max_bytes", "topics")
-FEED_KEYS = ("url", "topic", "title")
+SETTINGS_KEYS = ("refresh_minutes", "concurrency", "per_host", "timeout", "max_bytes", "topics",
+                 "full_text")
+FEED_KEYS = ("url", "topic", "title", "full_text")
 
 # (minimum, maximum or None, how to say it) for the integer settings.
 _INT_RULES: dict[str, tuple[int, int | None, str]] = {
@@ -104,7 +105,15 @@ class _Validator:
             values["timeout"] = float(seconds)
         if "topics" in raw:
             values["topics"] = self._topics(raw["topics"])
+        if "full_text" in raw:
+            values["full_text"] = self._flag(("settings", "full_text"), raw["full_text"])
         return Settings(**values)
+
+    def _flag(self, at: Where, value: object) -> bool:
+        if not isinstance(value, bool):
+            raise self._fail(at, f"{at[-1]} must be true or false, not {_show(value)}",
+                             value=True)
+        return value
 
     def _topics(self, raw: object) -> tuple[str, ...]:
         if not isinstance(raw, list):
@@ -171,7 +180,11 @@ class _Validator:
         if title is not None and _unsafe_text(title):
             raise self._fail(("feeds", index, "title"),
                              f"title must not contain {_UNSAFE_WHAT}: {_show(title)}", value=True)
-        return FeedSpec(url=url.strip(), topic=topic.strip(), title=(title or "").strip() or None)
+        full_text = entry.get("full_text")
+        if full_text is not None:
+            full_text = self._flag(("feeds", index, "full_text"), full_text)
+        return FeedSpec(url=url.strip(), topic=topic.strip(), title=(title or "").strip() or None,
+                        full_text=full_text)
 
 
 _UNSAFE_WHAT = "line breaks, tabs, control characters or bidi overrides"

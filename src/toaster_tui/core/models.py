@@ -23,6 +23,8 @@ class FeedSpec:
     url: str
     topic: str = FALLBACK_TOPIC
     title: str | None = None
+    full_text: bool | None = None
+    """Fetch each new article's web page; None: as [settings] full_text says."""
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,8 @@ class Settings:
     """Size cap of one response after decompression."""
     topics: tuple[str, ...] = ()
     """Sidebar order; unknown topics follow."""
+    full_text: bool = False
+    """The default of the feeds' `full_text`: fetch each new article's own page."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,10 @@ class Config:
     path: Path
     settings: Settings = field(default_factory=Settings)
     feeds: tuple[FeedSpec, ...] = ()
+
+    def full_text(self, feed: FeedSpec) -> bool:
+        """Whether new articles of `feed` get their web page fetched."""
+        return self.settings.full_text if feed.full_text is None else feed.full_text
 
     def topic_order(self) -> list[str]:
         """Topics for the sidebar: settings.topics, then defaults, then the rest."""
@@ -124,6 +132,19 @@ class EntryData:
 
 
 @dataclass(frozen=True)
+class PageText:
+    """An article's web page, reduced to its main text like a feed body."""
+
+    content_html: str
+    """Sanitized HTML of the page's main content."""
+    text: str
+    """Plain text, for search and read time."""
+    language: str
+    """Declared by the page, else told from its text; "" when not known."""
+    read_minutes: int
+
+
+@dataclass(frozen=True)
 class FeedData:
     title: str | None
     site_url: str | None
@@ -188,6 +209,12 @@ class ArticleDetail:
     categories: tuple[str, ...]
     related: tuple[ArticleRow, ...]
     enclosures: tuple[Enclosure, ...] = ()
+    text_source: str = "feed"
+    """"page" when `text` (and the summary, quotes) come from the article's web page."""
+    has_page: bool = False
+    """The page's text is cached (so `f` toggles between it and the feed's)."""
+    page_error: str | None = None
+    """Why the article's page could not be had, when that was the last word on it."""
 
 
 @dataclass(frozen=True)

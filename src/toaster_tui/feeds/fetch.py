@@ -165,11 +165,13 @@ class Fetcher:
         return sem
 
     async def fetch(
-        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+        self, url: str, *, etag: str | None = None, last_modified: str | None = None,
+        accept: str | None = None,
     ) -> FetchResult:
-        """GET a feed. Never raises for network or server trouble: FAILED."""
+        """GET a feed (or, with another `accept`, a web page). Never raises for
+        network or server trouble: FAILED."""
         try:
-            return await self._fetch(url, etag, last_modified)
+            return await self._fetch(url, etag, last_modified, accept)
         except TimeoutError:
             return FetchResult(Outcome.FAILED,
                                error=f"timed out after {self.settings.timeout:g} s")
@@ -183,8 +185,9 @@ class Fetcher:
         except (zlib.error, EOFError) as exc:
             return FetchResult(Outcome.FAILED, error=f"corrupt compressed response: {exc}")
 
-    async def _fetch(self, url: str, etag: str | None, last_modified: str | None) -> FetchResult:
-        headers: dict[str, str] = {}
+    async def _fetch(self, url: str, etag: str | None, last_modified: str | None,
+                     accept: str | None) -> FetchResult:
+        headers: dict[str, str] = {"Accept": accept} if accept else {}
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:

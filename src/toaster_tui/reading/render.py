@@ -105,8 +105,21 @@ def article_json(row: ArticleRow, detail: ArticleDetail | None = None) -> dict[s
             categories=list(detail.categories),
             related=[r.id for r in detail.related],
             enclosures=[enclosure_json(e) for e in detail.enclosures],
+            text_source=detail.text_source,
+            page_error=detail.page_error,
         )
     return out
+
+
+def source_note(detail: ArticleDetail) -> str | None:
+    """A line above the body saying where it comes from, when it is not plainly the feed."""
+    if detail.text_source == "page":
+        return "Full article, from its web page"
+    if detail.has_page:
+        return "The feed's text (the full article is cached)"
+    if detail.page_error:
+        return f"Full article not available: {detail.page_error}"
+    return None
 
 
 def article_line(row: ArticleRow) -> str:
@@ -153,7 +166,8 @@ def detail_text(detail: ArticleDetail) -> str:
     if detail.quotes:
         parts += ["", f"Key quotes · {len(detail.quotes)} pulled"]
         parts += [f"“{q}”" for q in detail.quotes]
-    parts += ["", detail.text]
+    note = source_note(detail)
+    parts += ["", *([note] if note else []), detail.text]
     if detail.snippet:
         parts += ["", "Snippet from the feed", detail.snippet]
     if detail.related:

@@ -177,11 +177,12 @@ class Store:
             before = {u for (u,) in self.db.execute("SELECT url FROM feeds WHERE subscribed = 1")}
             self.db.execute("UPDATE feeds SET subscribed = 0 WHERE subscribed = 1")
             self.db.executemany(
-                """INSERT INTO feeds (url, topic, title_override, subscribed)
-                   VALUES (?, ?, ?, 1)
+                """INSERT INTO feeds (url, topic, title_override, full_text, subscribed)
+                   VALUES (?, ?, ?, ?, 1)
                    ON CONFLICT (url) DO UPDATE SET topic = excluded.topic,
-                       title_override = excluded.title_override, subscribed = 1""",
-                [(f.url, f.topic, f.title) for f in feeds],
+                       title_override = excluded.title_override,
+                       full_text = excluded.full_text, subscribed = 1""",
+                [(f.url, f.topic, f.title, f.full_text) for f in feeds],
             )
             # A feed subscribed again starts afresh: not gone, no back-off.
             self.db.executemany(
@@ -267,10 +268,17 @@ class Store:
                 index_articles_after(self.db, indexed_upto)
             if updates:
                 # Read and starred are not in the SET list: an update keeps them.
+                # Nor is a fetched page's text (store/pages.py): it stays searchable.
                 self.db.executemany(
                     """UPDATE articles SET title = ?, url = ?, author = ?, published = ?,
-                           updated = ?, content_html = ?, summary_html = ?, text = ?,
-                           snippet = ?, categories = ?, language = ?, read_minutes = ?,
+                           updated = ?, content_html = ?, summary_html = ?,
+                           text = coalesce((SELECT p.text FROM pages p
+                               WHERE p.article_id = articles.id AND p.text IS NOT NULL), ?),
+                           snippet = ?, categories = ?,
+                           language = coalesce((SELECT p.language FROM pages p
+                               WHERE p.article_id = articles.id AND p.text IS NOT NULL), ?),
+                           read_minutes = coalesce((SELECT p.read_minutes FROM pages p
+                               WHERE p.article_id = articles.id AND p.text IS NOT NULL), ?),
                            content_hash = ?, enclosures = ?, media_kind = ?,
                            media_seconds = ?,
                            sort_time = coalesce(?, ?, first_seen)
@@ -368,6 +376,10 @@ class Store:
 
     def _transaction(self) -> _Transaction:
         return _Transaction(self.db, str(self.path))
+
+    def transaction(self) -> _Transaction:
+        """BEGIN IMMEDIATE ... COMMIT for writes kept in other modules (store/pages.py)."""
+        return self._transaction()
 
 
 class _Transaction:

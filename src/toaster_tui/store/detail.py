@@ -13,6 +13,7 @@ from toaster_tui.reading.html_cut import split_cut
 from toaster_tui.reading.quotes import key_quotes
 from toaster_tui.reading.summary import summarize
 from toaster_tui.store.fts import own_words_query, related_query, shared_title_query
+from toaster_tui.store.pages import read_page
 from toaster_tui.store.rows import ARTICLE_COLUMNS, article_row
 
 
@@ -118,9 +119,12 @@ def _distinct(hits: list[Any], title: str, url: str | None, limit: int) -> list[
 
 
 def article_detail(db: sqlite3.Connection, article_id: int, *,
-                   with_related: bool = True) -> ArticleDetail | None:
+                   with_related: bool = True, source: str | None = None) -> ArticleDetail | None:
     """Everything the reader pane shows for one article (`related` left empty
-    without `with_related`: the app asks for it separately, see related_articles)."""
+    without `with_related`: the app asks for it separately, see related_articles).
+
+    The body is the article's web page when its text is cached (`source`
+    "page" or None), else (or with `source` "feed") the feed's own."""
     row = get_article(db, article_id)
     if row is None:
         return None
@@ -129,10 +133,18 @@ def article_detail(db: sqlite3.Connection, article_id: int, *,
            FROM articles WHERE id = ?""",
         (article_id,),
     ).fetchone()
+    page = read_page(db, article_id)
+    has_page = page is not None and page.content_html is not None
+    base_url = row.url
     feed_summary = html_to_text(summary_html) if summary_html != content_html else ""
+    if page is not None and page.content_html is not None and source != "feed":
+        # The summary is the page's: the feed's own is often the excerpt it replaces.
+        content_html, base_url, feed_summary = page.content_html, page.url, ""
+    elif has_page:  # the feed's body asked for: its own text, not the page's
+        text = ""
     # The summary reads the Markdown (not the plain `text`): it tells headings,
     # lists, code and links apart from prose.
-    markdown = html_to_markdown(content_html, base_url=row.url)
+    markdown = html_to_markdown(content_html, base_url=base_url)
     # A cut body ends with a rule and toaster's notice: not the author's words.
     prose = markdown.rsplit("\n---\n", 1)[0] if split_cut(content_html)[1] else markdown
     return ArticleDetail(
@@ -144,6 +156,9 @@ def article_detail(db: sqlite3.Connection, article_id: int, *,
         categories=tuple(json.loads(categories)),
         related=tuple(related_articles(db, article_id)) if with_related else (),
         enclosures=read_enclosures(enclosures),
+        text_source="page" if has_page and source != "feed" else "feed",
+        has_page=has_page,
+        page_error=page.error if page is not None else None,
     )
 
 

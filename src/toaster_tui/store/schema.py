@@ -112,11 +112,34 @@ _V3_ENCLOSURES = """
 """
 
 
+# Full articles: a feed's `full_text` as config.toml says it (NULL: [settings]
+# decides), and each article's own web page once fetched: its extracted main
+# text, or why it could not be had. A page never replaces the feed's body
+# (articles.content_html stays); articles.text, read_minutes and language take
+# the page's values when it is stored, so search, related reading, the list's
+# read time and the language follow the whole article.
+_V4_FULL_TEXT = """
+        ALTER TABLE feeds ADD COLUMN full_text INTEGER;
+        CREATE TABLE pages (
+            article_id    INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            url           TEXT NOT NULL,          -- the article's link, as fetched
+            fetched       INTEGER NOT NULL,
+            status        INTEGER,                -- HTTP status, NULL without an answer
+            error         TEXT,                   -- why there is no page text, else NULL
+            content_html  TEXT,                   -- the extracted main content, sanitized
+            text          TEXT,
+            language      TEXT,
+            read_minutes  INTEGER
+        );
+"""
+
+
 # MIGRATIONS[n] takes a database at version n to version n + 1.
 MIGRATIONS: dict[int, str] = {
     0: _CREATE_V1,
     1: _V2_INDEX_PER_FEED,
     2: _V3_ENCLOSURES,
+    3: _V4_FULL_TEXT,
 }
 LATEST_VERSION = max(MIGRATIONS) + 1
 
