@@ -81,7 +81,8 @@ def excerpt_feed(links: list[str], title: str = "Excerpts") -> bytes:
     """A feed that carries only a line of each article, then "read more"."""
     items = [
         Item(id=f"x-{n}", title=f"The night the river came to town, part {n}", link=link,
-             when=BASE_TIME - timedelta(hours=n), html="<p>The river rose four metres in a night. Read more…</p>")
+             when=BASE_TIME - timedelta(hours=n),
+             html="<p>The river rose four metres in a night. Read more…</p>")
         for n, link in enumerate(links)
     ]
     return rss2(items, title=title)

@@ -74,6 +74,12 @@ def _detect(body: bytes) -> str:
         if len(body) > len(sample) and exc.start >= len(sample) - 3:
             # A character cut in two by the sample's end: UTF-8 all the same.
             return "utf-8"
-    best = charset_normalizer.from_bytes(sample).best()
-    found = _codec(best.encoding.encode("ascii")) if best is not None else None
-    return found or "cp1252"
+    matches = charset_normalizer.from_bytes(sample)
+    best = matches.best()
+    if best is None:
+        return "cp1252"
+    # Single-byte Latin encodings often read a Western page equally well; among
+    # the equally good, windows-1252 is the one the web uses (and browsers guess).
+    if any(m.encoding == "cp1252" and m.chaos <= best.chaos for m in matches):
+        return "cp1252"
+    return _codec(best.encoding.encode("ascii")) or "cp1252"
