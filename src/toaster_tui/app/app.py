@@ -35,6 +35,7 @@ from toaster_tui.app.data import DataSource
 from toaster_tui.app.gc_policy import CHECK_EVERY, IdleCollector
 from toaster_tui.app.messages import ConfigFailed, ConfigLoaded, Deferred, Stamp
 from toaster_tui.app.refresh import (
+    PagesFetched,
     RefresherFactory,
     RefresherLike,
     RefreshFinished,
@@ -306,6 +307,11 @@ class ToasterApp(App[int]):
         if message.report is not None:
             self.last_report = message.report
         self.main.refresh_finished(message.report, message.error)
+
+    @on(PagesFetched)
+    def _pages_fetched(self, message: PagesFetched) -> None:
+        if self._main is not None and self._main.live:
+            self.main.pages_fetched(message.report)
 
     # --- writes by other processes ------------------------------------------------------
 

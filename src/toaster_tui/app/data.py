@@ -161,10 +161,12 @@ class DataSource:
             feeds, counts = listing.sidebar_counts(db)
             return SidebarData(tuple(feeds), counts)
 
-    def detail(self, article_id: int) -> ArticleDetail | None:
-        """The reader pane's article without its related list (see `related`)."""
+    def detail(self, article_id: int, source: str | None = None) -> ArticleDetail | None:
+        """The reader pane's article without its related list (see `related`);
+        `source` "feed" shows the feed's text even when the page's is cached."""
         with self._use() as store:
-            return detail.article_detail(store.db, article_id, with_related=False)
+            return detail.article_detail(store.db, article_id, with_related=False,
+                                         source=source)
 
     def related(self, article_id: int) -> tuple[ArticleRow, ...]:
         with self._use() as store:

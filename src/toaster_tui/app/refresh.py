@@ -24,22 +24,26 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from textual.message import Message
 
 from toaster_tui.core.errors import ToasterError
 from toaster_tui.core.models import Settings
 from toaster_tui.refresh.outcomes import FeedOutcome, ProgressFn, RefreshReport
+from toaster_tui.refresh.pages import PageReport, fetch_pages
 from toaster_tui.refresh.refresher import PROCESS_POOL_THRESHOLD, Refresher
 
 if TYPE_CHECKING:
     from textual.message_pump import MessagePump
 
+T = TypeVar("T")
+
 __all__ = [
     "PROGRESS_EVERY",
+    "PagesFetched",
     "RefreshFinished",
     "RefreshProgress",
     "RefreshRun",
@@ -129,6 +133,15 @@ class RefreshProgress(Message):
         self.changed = changed
 
 
+class PagesFetched(Message):
+    """After RefreshFinished: the full articles the run fetched (or failed to)."""
+
+    def __init__(self, run: RefreshRun, report: PageReport) -> None:
+        super().__init__()
+        self.run = run
+        self.report = report
+
+
 class RefreshFinished(Message):
     """The run ended: its report, or why it could not run (`error`), or that it had
     no feeds (`empty`) or was cancelled (`cancelled`)."""
@@ -178,7 +191,7 @@ class RefreshRun:
         self._lock = threading.Lock()
         self._cancelled = False
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._task: asyncio.Future[RefreshReport] | None = None
+        self._task: asyncio.Future[Any] | None = None
         # Progress, touched on the run's own loop only.
         self._done = 0
         self._total = 0
@@ -228,7 +241,27 @@ class RefreshRun:
         finally:
             if result is not None:
                 self._post(result)  # before a newer run waiting on `finished` posts
-            self.finished.set()
+            try:
+                if result is not None and result.report is not None:
+                    self._pages(result.report, worker_cancelled)
+            finally:
+                self.finished.set()
+
+    def _pages(self, report: RefreshReport, worker_cancelled: Callable[[], bool]) -> None:
+        """Full articles, once the feeds are reported: the pages of new articles of
+        full_text feeds (refresh/pages.py); PagesFetched tells the app which."""
+        feed_ids = [o.feed_id for o in report.outcomes]
+        if not feed_ids or self._cancelled or worker_cancelled():
+            return
+        try:
+            pages = asyncio.run(self._cancellable(
+                fetch_pages(self.db_path, self.settings, feed_ids=feed_ids), worker_cancelled))
+        except BaseException as exc:  # cancelled, or a bug: the feeds are in already
+            if not isinstance(exc, Exception | asyncio.CancelledError):
+                raise
+            return
+        if pages.outcomes:
+            self._post(PagesFetched(self, pages))
 
     def _run(self, worker_cancelled: Callable[[], bool]) -> RefreshFinished:
         feed_ids = self.feed_ids
@@ -249,9 +282,15 @@ class RefreshRun:
 
     async def _main(self, refresher: RefresherLike, feed_ids: list[int],
                     worker_cancelled: Callable[[], bool]) -> RefreshReport:
+        return await self._cancellable(
+            refresher.run(feed_ids, due_only=self.due_only, progress=self._progress),
+            worker_cancelled)
+
+    async def _cancellable(self, work: Coroutine[Any, Any, T],
+                           worker_cancelled: Callable[[], bool]) -> T:
+        """Run `work` as a task that `cancel` and the Textual worker can cancel."""
         loop = asyncio.get_running_loop()
-        task = loop.create_task(refresher.run(feed_ids, due_only=self.due_only,
-                                              progress=self._progress))
+        task = loop.create_task(work)
         with self._lock:
             self._loop, self._task = loop, task
             if self._cancelled:

@@ -9,24 +9,28 @@ worker, so a key press returns at once.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
-from typing import ClassVar, cast
+from typing import Any, ClassVar, cast
 
 from textual import events, on
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from toaster_tui.app.data import DataSource
+from toaster_tui.app.host import AppHost
 from toaster_tui.app.messages import ArticleLoaded, Deferred, RelatedLoaded
 from toaster_tui.app.screens.confirm import ConfirmDialog
 from toaster_tui.app.widgets.article_list import ArticleList
 from toaster_tui.app.widgets.reader import ReaderPane
 from toaster_tui.app.widgets.sidebar import SidebarEntry
-from toaster_tui.core.models import ArticleRow
+from toaster_tui.app.widgets.status import StatusBar
+from toaster_tui.core.models import ArticleRow, Settings
 from toaster_tui.core.sanitize import safe_url
+from toaster_tui.refresh.pages import PageReport, fetch_pages
 from toaster_tui.store.listing import ArticleFilter
 
 __all__ = ["COUNTS_AFTER", "FEW_UNREAD", "ArticleActions"]
@@ -44,6 +48,7 @@ class ArticleActions(Screen[None]):
     # Merged with MainScreen's BINDINGS (Textual merges them along the MRO).
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("O", "open_enclosure", "Play", show=False),
+        Binding("f", "full_article", "Full article", show=False),
     ]
 
     data: DataSource
@@ -69,6 +74,17 @@ class ArticleActions(Screen[None]):
 
     def schedule_counts(self, delay: float = COUNTS_AFTER) -> None:
         raise NotImplementedError
+
+    @property
+    def status(self) -> StatusBar:
+        raise NotImplementedError
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._feed_texts: set[int] = set()
+        """Articles the reader shows with the feed's text though the page's is cached (f)."""
+        self._fetching: set[int] = set()
+        """Articles whose web page is being fetched (f)."""
 
     # --- reading ----------------------------------------------------------------------
 
@@ -98,7 +114,7 @@ class ArticleActions(Screen[None]):
         # Read first: the write may wait for a refresh's transaction to end.
         # The article before its related list: ranking related articles is
         # most of the work, and the body is what the key press is waiting for.
-        detail = self.data.detail(article_id)
+        detail = self.data.detail(article_id, "feed" if article_id in self._feed_texts else None)
         self.post_message(ArticleLoaded(article_id, detail))
         if detail is not None:
             self.post_message(RelatedLoaded(article_id, self.data.related(article_id)))
@@ -162,6 +178,79 @@ class ArticleActions(Screen[None]):
     def action_previous_unread(self) -> None:
         if not self.articles.open_previous_unread():
             self.notify("No unread articles above this one.", timeout=3)
+
+    # --- the full article (f) ----------------------------------------------------------
+
+    def action_full_article(self) -> None:
+        """f: fetch the article's web page for its full text; then f toggles between
+        the page's text and the feed's."""
+        row, shown = self.reader.row, self.reader.detail
+        if row is None:
+            self.notify("Open an article first: f fetches its full text.", timeout=3)
+            return
+        if shown is None or shown.row.id != row.id:
+            self.notify("The article is still loading.", timeout=2)
+            return
+        if shown.has_page:
+            if shown.text_source == "page":
+                self._feed_texts.add(row.id)
+            else:
+                self._feed_texts.discard(row.id)
+            self._wanted_id = row.id
+            self.run_worker(partial(self._load_detail, row.id, False), thread=True,
+                            group="detail", exit_on_error=False)
+            return
+        if row.url is None:
+            self.notify("This article has no web page to fetch.", severity="warning", timeout=3)
+            return
+        if row.id in self._fetching:
+            self.notify("Already fetching the full article.", timeout=2)
+            return
+        self._fetching.add(row.id)
+        self.status.set_note("Fetching the full article… ")
+        settings = cast(AppHost, self.app).config.settings
+        self.run_worker(partial(self._fetch_full, row.id, settings), thread=True,
+                        group="full-article", exit_on_error=False)
+
+    def _fetch_full(self, article_id: int, settings: Settings) -> None:
+        """On a thread: its own event loop fetches the page, the UI loop never waits."""
+        try:
+            report = asyncio.run(fetch_pages(self.data.db_path, settings,
+                                             article_ids=[article_id]))
+            outcome = report.outcomes[0] if report.outcomes else None
+            error = "the article is gone" if outcome is None else outcome.error
+        except Exception as exc:  # a fetch must never take the app down
+            error = f"{type(exc).__name__}: {exc}"
+        self.post_message(Deferred(partial(self._full_fetched, article_id, error)))
+
+    def _full_fetched(self, article_id: int, error: str | None) -> None:
+        self._fetching.discard(article_id)
+        if self.closing:
+            return
+        self._feed_texts.discard(article_id)
+        if error is not None:
+            self.status.set_note("Full article not fetched ")
+            self.notify(f"Full article not fetched: {error}", severity="warning", timeout=5)
+        else:
+            self.status.set_note("Full article fetched ")
+        if self.reader.article_id == article_id:  # still on screen: show the page's text
+            self._wanted_id = article_id
+            self.run_worker(partial(self._load_detail, article_id, False), thread=True,
+                            group="detail", exit_on_error=False)
+        self.articles.reload()  # the new read time in the list
+
+    def pages_fetched(self, report: PageReport) -> None:
+        """A refresh fetched full articles: new read times, and the reader's article
+        redrawn when its page is among them."""
+        stored = {o.article_id for o in report.stored}
+        if stored:
+            self.status.set_note(f"{len(stored):,} full article(s) fetched ")
+            self.articles.reload()
+        article_id = self.reader.article_id
+        if article_id is not None and article_id in stored and article_id not in self._fetching:
+            self._wanted_id = article_id
+            self.run_worker(partial(self._load_detail, article_id, False), thread=True,
+                            group="detail", exit_on_error=False)
 
     # --- article state ----------------------------------------------------------------
 

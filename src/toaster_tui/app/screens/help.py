@@ -39,6 +39,7 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ("y", "copy the article's link"),
         ("1–9, 0", "open link N of the body (10+ links: digits, then Enter)"),
         ("O", "open the audio or video of the article being read"),
+        ("f", "fetch the full article from its web page; again: the feed's text / the page's"),
     )),
     ("Articles", (
         ("m", "toggle read"),

@@ -34,6 +34,7 @@ from toaster_tui.reading.render import (
     enclosure_facts,
     enclosures_title,
     meta_line,
+    source_note,
     time_to_read,
 )
 from toaster_tui.reading.timefmt import relative_age
@@ -114,6 +115,7 @@ class ReaderPane(VerticalScroll, can_focus=True):
             yield Static(id="reader-byline")
             yield Static(id="reader-meta")
             yield Static(id="reader-tags")
+            yield Static(id="reader-source")  # full article or the feed's text (f)
             with Vertical(id="media-section", classes="section"):
                 yield Label("Audio", id="media-title", classes="section-title")
                 yield EnclosureList(id="reader-enclosures")
@@ -155,7 +157,7 @@ class ReaderPane(VerticalScroll, can_focus=True):
         loading = self.query_one("#reader-loading", Static)
         _update(loading, Text("Loading…"))  # show_missing may have said otherwise
         loading.display = True
-        for section in ("#reader-body", "#media-section", "#summary-section",
+        for section in ("#reader-body", "#reader-source", "#media-section", "#summary-section",
                         "#quotes-section", "#snippet-section", "#related-section"):
             self.query_one(section).display = False
         self._keep_end = False
@@ -187,6 +189,12 @@ class ReaderPane(VerticalScroll, can_focus=True):
         # below it, they would jump down when the rest of a long body arrives.
         self._update("#reader-snippet", Text(detail.snippet))
         self._fill_related(detail.related)
+        note = source_note(detail)
+        self._section("#reader-source", note is not None)
+        then = ("the feed's text" if detail.text_source == "page"
+                else "the full article" if detail.has_page else "try again")
+        self._update("#reader-source", Text(f"{note} · f: {then}" if note else "",
+                                            style="italic"))
         body = detail.text.strip()
         if len(body) > MAX_BODY:
             body = body[:MAX_BODY] + "\n\n*… the article goes on: press `o` to read it all.*"

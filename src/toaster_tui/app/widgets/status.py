@@ -38,6 +38,10 @@ class StatusBar(Horizontal):
         if str(label.content) != text:
             label.update(text, layout=False)
 
+    def set_note(self, text: str) -> None:
+        """A short word on the right (a full article being fetched), until the next one."""
+        self._set("#refresh-text", text)
+
     def start_refresh(self, total: int) -> None:
         self.add_class("-refreshing")
         self.query_one(ProgressBar).update(total=max(total, 1), progress=0)
