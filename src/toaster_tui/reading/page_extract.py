@@ -24,9 +24,10 @@ __all__ = ["extract_article"]
 # trafilatura reports unreadable pages through logging: the caller gets None.
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 
-# A page none of whose lines reaches this many words is navigation, teasers or
-# a form, not an article (trafilatura's fallback returns such pages' words).
+# A page with no sentence of this many words is navigation, teasers or a form,
+# not an article (trafilatura's fallback returns such pages' words).
 SENTENCE_WORDS = 10
+_SENTENCE_END_RE = re.compile(r"[.!?…。！？]")
 
 _TITLE_RE = re.compile(r"<title[^>]*>(.*?)</title", re.I | re.S)
 _WS_RE = re.compile(r"\s+")
@@ -34,7 +35,6 @@ _WS_RE = re.compile(r"\s+")
 _BLOCK_PARENTS = frozenset({"main", "quote", "div", "cell"})
 _HI = {"#b": "b", "#i": "i", "#u": "u", "#t": "code", "#sub": "sub", "#sup": "sup"}
 _SIMPLE = {"p": "p", "quote": "blockquote", "lb": "br", "del": "del", "row": "tr", "table": "table"}
-_LINES = frozenset({"p", "head", "item", "lb", "quote", "code", "row", "cell", "list"})
 _XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 
 
@@ -107,16 +107,10 @@ def _convert(el: Any) -> None:
 
 
 def _is_prose(main: Any) -> bool:
-    """Some line of the text is as long as a sentence."""
-    parts = []
-    for event, el in etree.iterwalk(main, events=("start", "end")):
-        if el.tag in _LINES:
-            parts.append("\n")
-        if event == "start":
-            parts.append(el.text or "")
-        elif el is not main:
-            parts.append(el.tail or "")
-    return any(len(line.split()) >= SENTENCE_WORDS for line in "".join(parts).splitlines())
+    """Some sentence of the text has a few words and ends as sentences do;
+    navigation, teaser lists and forms have none."""
+    pieces = _SENTENCE_END_RE.split(" ".join(main.itertext()))
+    return any(len(piece.split()) >= SENTENCE_WORDS for piece in pieces[:-1])
 
 
 def extract_article(html: str, url: str) -> str | None:
@@ -134,6 +128,9 @@ def extract_article(html: str, url: str) -> str | None:
             include_images=True,
             include_formatting=True,
             include_tables=True,
+            # measured: keeps definition lists and docs' short sections, no
+            # loss on news, blogs or forums (benchmarks/fulltext_bench.py)
+            favor_recall=True,
         )
         if not isinstance(xml, str) or not xml.strip():
             return None
