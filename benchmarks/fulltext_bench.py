@@ -176,7 +176,10 @@ def main() -> None:
         for name in found:
             vals = scores[name][cat]
             p, r, f = (statistics.fmean(v[i] for v in vals) for i in range(3))
-            row += f"| {p:.3f} {r:.3f} {f:.3f}    " if cat != "none" else f"| {f:.3f} right{'':13}"
+            if cat == "none":  # the share of pages where the extractor returned nothing
+                row += f"| {f:.3f} of pages: None "
+            else:
+                row += f"| {p:.3f} {r:.3f} {f:.3f}    "
         print(row)
 
     print(f"\ncost over the corpus (median of {args.repeat} runs, one core, fresh process each)\n")

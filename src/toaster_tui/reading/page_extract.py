@@ -27,6 +27,9 @@ logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 # A page with no sentence of this many words is navigation, teasers or a form,
 # not an article (trafilatura's fallback returns such pages' words).
 SENTENCE_WORDS = 10
+# A trailing block whose words are at least this share link text is a list of
+# links to elsewhere, not the article's ending.
+LINK_SHARE = 0.6
 _SENTENCE_END_RE = re.compile(r"[.!?…。！？]")
 
 _TITLE_RE = re.compile(r"<title[^>]*>(.*?)</title", re.I | re.S)
@@ -59,6 +62,24 @@ def _drop_headline(main: Any, page: str) -> None:
         if first.tail and first.tail.strip():
             parent.text = (parent.text or "") + first.tail
         parent.remove(first)
+
+
+def _words(el: Any) -> int:
+    return len(" ".join(el.itertext()).split())
+
+
+def _drop_trailing_links(main: Any) -> None:
+    """Blocks after the last of the article's own text that are mostly links
+    ("Suggested topics", "Related", previous/next) go, with their headings."""
+    dropped = False
+    for el in reversed(list(main)):
+        words = _words(el) + len((el.tail or "").split())
+        linked = sum(_words(ref) for ref in el.iter("ref"))
+        if words and linked >= LINK_SHARE * words:
+            dropped = True
+        elif not (dropped and el.tag == "head"):
+            return
+        main.remove(el)
 
 
 def _is_block_code(el: Any) -> bool:
@@ -138,6 +159,7 @@ def extract_article(html: str, url: str) -> str | None:
         if main is None or not _is_prose(main):
             return None
         _drop_headline(main, html)
+        _drop_trailing_links(main)
         for el in list(main.iter()):
             if el is not main and isinstance(el.tag, str):
                 _convert(el)
