@@ -224,12 +224,15 @@ def _form(html: str) -> dict[str, str]:
     return parser.fields
 
 
-def enable_google_reader(account: Account) -> None:
+def enable_google_reader(account: Account, password: str | None = None) -> None:
     """Turn on the user's Google Reader API credentials through the settings page.
 
     Miniflux has no REST endpoint for integrations, so this does what a person
     does: log in and submit the form as the browser would (CSRF token included).
+    Saving again makes a new token; a new `password` replaces the account's.
     """
+    if password:
+        account.greader = (account.greader[0], password)
     with httpx.Client(base_url=account.url, timeout=30, follow_redirects=True) as web:
         login = _form(web.get("/").text)
         page = web.post("/login", data={**login, "username": account.login[0],

@@ -232,10 +232,12 @@ class GReaderClient:
             if self._auth is None:
                 self.login()
             headers = {"Authorization": f"GoogleLogin auth={self._auth}"}
-            data = None
+            data: dict[str, list[str]] | None = None
             if form is not None:
                 # The edit token goes in the body: Miniflux reads no header on a POST.
-                data = [*form, ("T", self.edit_token())]
+                data = {}
+                for key, value in [*form, ("T", self.edit_token())]:
+                    data.setdefault(key, []).append(value)
             resp = self._send(method, path, params=params, data=data, headers=headers)
             if resp.status_code != 401:
                 self._check(resp)
@@ -263,7 +265,7 @@ class GReaderClient:
         if resp.status_code < 400:
             return
         what = "server error" if resp.status_code >= 500 else "request refused"
-        detail = clean_line(resp.text)[:120]
+        detail = clean_line(_said(resp.text))[:160]
         raise SyncError(f"sync server {self._host()}: {what} {resp.status_code} for "
                         f"{resp.path}" + (f" ({detail})" if detail else ""))
 
@@ -294,6 +296,16 @@ class _Answer:
     @property
     def text(self) -> str:
         return self.content.decode("utf-8", "replace")
+
+
+def _said(text: str) -> str:
+    """The message in an error body: Miniflux's {"error_message": ...}, else the text."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return text
+    message = data.get("error_message") if isinstance(data, dict) else None
+    return str(message) if message else text
 
 
 def _list(data: Any, key: str) -> list[Any]:
