@@ -22,6 +22,7 @@ from pathlib import Path
 from toaster_tui.core.errors import StorageError
 from toaster_tui.core.models import Enclosure, EntryData, FeedData, FeedSpec, first_media
 from toaster_tui.store.schema import index_articles_after, last_article_id, migrate
+from toaster_tui.store.synced import queue_changes
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 30_000
@@ -172,10 +173,15 @@ class Store:
     # --- subscriptions ------------------------------------------------------
 
     def sync_feeds(self, feeds: Sequence[FeedSpec]) -> dict[str, int]:
-        """Make the feeds table match config.toml; returns url -> feed id."""
-        with self._transaction():
-            before = {u for (u,) in self.db.execute("SELECT url FROM feeds WHERE subscribed = 1")}
-            self.db.execute("UPDATE feeds SET subscribed = 0 WHERE subscribed = 1")
+        """Make the local feeds match config.toml; returns url -> feed id.
+
+        Server feeds (sync) are the sync's: neither touched nor returned here.
+        """
+        with self.transaction():
+            before = {u for (u,) in self.db.execute(
+                "SELECT url FROM feeds WHERE subscribed = 1 AND server_id IS NULL")}
+            self.db.execute(
+                "UPDATE feeds SET subscribed = 0 WHERE subscribed = 1 AND server_id IS NULL")
             self.db.executemany(
                 """INSERT INTO feeds (url, topic, title_override, subscribed)
                    VALUES (?, ?, ?, 1)
@@ -189,7 +195,8 @@ class Store:
                    WHERE url = ? AND (gone = 1 OR next_fetch IS NOT NULL)""",
                 [(f.url,) for f in feeds if f.url not in before],
             )
-            rows = self.db.execute("SELECT url, id FROM feeds WHERE subscribed = 1").fetchall()
+            rows = self.db.execute(
+                "SELECT url, id FROM feeds WHERE subscribed = 1 AND server_id IS NULL").fetchall()
         return {url: fid for url, fid in rows}
 
     def fetch_states(self, feed_ids: Iterable[int]) -> list[FetchState]:
@@ -226,7 +233,7 @@ class Store:
     ) -> StoreCounts:
         """Store a parsed feed and its fetch metadata in one transaction."""
         now = int(time.time()) if now is None else now
-        with self._transaction():
+        with self.transaction():
             existing = dict(self.db.execute(
                 "SELECT key, content_hash FROM articles WHERE feed_id = ?", (feed_id,)
             ).fetchall())
@@ -292,7 +299,7 @@ class Store:
         self, feed_id: int, *, fetch_url: str | None, now: int | None = None
     ) -> None:
         now = int(time.time()) if now is None else now
-        with self._transaction():
+        with self.transaction():
             self.db.execute(
                 """UPDATE feeds SET last_fetched = ?, last_status = 304, last_error = NULL,
                        next_fetch = NULL, error_count = 0,
@@ -312,7 +319,7 @@ class Store:
         now: int | None = None,
     ) -> None:
         now = int(time.time()) if now is None else now
-        with self._transaction():
+        with self.transaction():
             self.db.execute(
                 """UPDATE feeds SET last_fetched = ?, last_status = ?, last_error = ?,
                        next_fetch = ?, error_count = error_count + 1,
@@ -323,15 +330,23 @@ class Store:
 
     # --- read state -------------------------------------------------------
 
+    # A change to a server article is queued for the sync in the same transaction.
+
     def set_read(self, article_ids: Sequence[int], read: bool = True) -> None:
-        with self._transaction():
+        now = int(time.time())
+        with self.transaction():
+            for start in range(0, len(article_ids), 500):
+                chunk = list(article_ids[start:start + 500])
+                queue_changes(self.db, "read", read, f"id IN ({','.join('?' * len(chunk))})",
+                              chunk, now)
             self.db.executemany(
                 "UPDATE articles SET read = ? WHERE id = ? AND read != ?",
                 [(int(read), aid, int(read)) for aid in article_ids],
             )
 
     def set_starred(self, article_id: int, starred: bool) -> None:
-        with self._transaction():
+        with self.transaction():
+            queue_changes(self.db, "starred", starred, "id = ?", (article_id,), int(time.time()))
             self.db.execute(
                 "UPDATE articles SET starred = ? WHERE id = ?", (int(starred), article_id)
             )
@@ -355,19 +370,19 @@ class Store:
         if upto_time is not None:
             clauses.append("a.first_seen <= ?")
             params.append(upto_time)
-        with self._transaction():
-            cur = self.db.execute(
-                f"""UPDATE articles SET read = 1 WHERE id IN (
-                        SELECT a.id FROM articles a JOIN feeds f ON f.id = a.feed_id
-                        WHERE {' AND '.join(clauses)})""",
-                params,
-            )
+        chosen = f"""SELECT a.id FROM articles a JOIN feeds f ON f.id = a.feed_id
+                     WHERE {' AND '.join(clauses)}"""
+        with self.transaction():
+            queue_changes(self.db, "read", True, f"id IN ({chosen})", params, int(time.time()))
+            cur = self.db.execute(f"UPDATE articles SET read = 1 WHERE id IN ({chosen})", params)
         return cur.rowcount
 
     # --- plumbing ---------------------------------------------------------
 
-    def _transaction(self) -> _Transaction:
+    def transaction(self) -> _Transaction:
+        """One write transaction, for writers outside this class (store.synced)."""
         return _Transaction(self.db, str(self.path))
+
 
 
 class _Transaction:
