@@ -2,7 +2,9 @@
 
 Requests pass through unchanged until `fail` is set: then it answers with that
 status, or hangs ("hang"), or drops the connection ("drop"). `after` lets that
-many more requests through first, to fail in the middle of a sync.
+many more requests through first, to fail in the middle of a sync; `only`
+limits the failure (and that count) to paths that contain it. `hung` is set
+once a request hangs.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ class FaultProxy:
         self.target = target.rstrip("/")
         self.fail: int | str | None = None
         self.after = 0
+        self.only: str | None = None
+        self.hung = threading.Event()
         self.paths: list[str] = []
         self._lock = threading.Lock()
         self._upstream = httpx.Client(timeout=30)
@@ -51,9 +55,9 @@ class FaultProxy:
         self._httpd.server_close()
         self._upstream.close()
 
-    def _fault(self) -> int | str | None:
+    def _fault(self, path: str) -> int | str | None:
         with self._lock:
-            if self.fail is None:
+            if self.fail is None or (self.only is not None and self.only not in path):
                 return None
             if self.after > 0:
                 self.after -= 1
@@ -64,8 +68,9 @@ class FaultProxy:
         self.paths.append(req.path)
         length = int(req.headers.get("Content-Length") or 0)
         body = req.rfile.read(length) if length else b""
-        fault = self._fault()
+        fault = self._fault(req.path)
         if fault == "hang":
+            self.hung.set()
             time.sleep(5)
             req.close_connection = True
             return

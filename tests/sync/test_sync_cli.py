@@ -7,6 +7,9 @@ Store methods the app uses, so they go through the outbox.
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -244,3 +247,49 @@ def test_sync_without_a_sync_table_or_a_password(cli: Cli,
     cli.config.write_text('[sync]\nurl = "http://127.0.0.1:9"\nusername = "u"\n', "utf-8")
     result = cli("sync")
     assert result.code == 1 and "no sync password" in result.err
+
+
+def test_a_sync_killed_in_the_middle_loses_nothing(
+        cli: Cli, account: Account, feeds: FeedServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    with account.api() as api, FaultProxy(account.url) as proxy:
+        toaster = synced_cli(cli, proxy.url, account.greader[0], monkeypatch, account.greader[1])
+        feed_id = subscribe(api, serve(feeds, "/big", 10, "Big"), "News")
+        assert toaster("sync").code == 0
+        local = articles(toaster)
+        store = Store(toaster.db)
+        store.set_read([local["Big story 0"]["id"]])
+        store.set_starred(local["Big story 1"]["id"], True)
+        store.close()
+        serve(feeds, "/big", 250, "Big")  # 240 new: three batches of contents
+        api.put(f"/feeds/{feed_id}/refresh").raise_for_status()
+
+        # The second batch of contents hangs; the sync is killed while it waits.
+        proxy.fail, proxy.only, proxy.after = "hang", "/stream/items/contents", 1
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "toaster_tui", "sync", "--config", str(toaster.config),
+             "--db", str(toaster.db)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            assert proxy.hung.wait(60), "the sync never reached its second batch"
+        finally:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+        proxy.fail = None
+
+        store = Store(toaster.db)
+        assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        stored = store.db.execute("SELECT count(*), count(server_id) FROM articles").fetchone()
+        store.close()
+        assert stored == (110, 110)  # the first batch is in, whole
+        assert outbox(toaster.db) == []  # pushed before the kill
+        local = articles(toaster)
+        assert local["Big story 0"]["read"] and local["Big story 1"]["starred"]
+
+        result = toaster("sync")
+        assert result.code == 0, result.err
+        assert "140 new articles" in result.out
+        witness = server_entries(api)
+    local = articles(toaster)
+    assert len(local) == len(witness) == 250
+    assert {t for t, a in local.items() if a["read"]} == {
+        t for t, e in witness.items() if e["status"] == "read"} == {"Big story 0"}
+    assert {t for t, a in local.items() if a["starred"]} == {"Big story 1"}
