@@ -40,8 +40,11 @@ def queue_changes(db: sqlite3.Connection, field: str, value: bool, where: str,
     """Queue `field` = `value` for the server articles matching `where` (on articles).
 
     Call before the UPDATE it goes with, in the same transaction: only articles
-    whose state actually changes are queued.
+    whose state actually changes are queued. A cache without server feeds
+    (no sync) pays one index probe.
     """
+    if db.execute("SELECT 1 FROM feeds WHERE server_id IS NOT NULL LIMIT 1").fetchone() is None:
+        return
     db.execute(
         f"""INSERT OR REPLACE INTO outbox (server_id, field, value, queued)
             SELECT server_id, ?, ?, ? FROM articles
