@@ -177,7 +177,7 @@ class Store:
 
         Server feeds (sync) are the sync's: neither touched nor returned here.
         """
-        with self.transaction():
+        with self._transaction():
             before = {u for (u,) in self.db.execute(
                 "SELECT url FROM feeds WHERE subscribed = 1 AND server_id IS NULL")}
             self.db.execute(
@@ -233,7 +233,7 @@ class Store:
     ) -> StoreCounts:
         """Store a parsed feed and its fetch metadata in one transaction."""
         now = int(time.time()) if now is None else now
-        with self.transaction():
+        with self._transaction():
             existing = dict(self.db.execute(
                 "SELECT key, content_hash FROM articles WHERE feed_id = ?", (feed_id,)
             ).fetchall())
@@ -299,7 +299,7 @@ class Store:
         self, feed_id: int, *, fetch_url: str | None, now: int | None = None
     ) -> None:
         now = int(time.time()) if now is None else now
-        with self.transaction():
+        with self._transaction():
             self.db.execute(
                 """UPDATE feeds SET last_fetched = ?, last_status = 304, last_error = NULL,
                        next_fetch = NULL, error_count = 0,
@@ -319,7 +319,7 @@ class Store:
         now: int | None = None,
     ) -> None:
         now = int(time.time()) if now is None else now
-        with self.transaction():
+        with self._transaction():
             self.db.execute(
                 """UPDATE feeds SET last_fetched = ?, last_status = ?, last_error = ?,
                        next_fetch = ?, error_count = error_count + 1,
@@ -329,12 +329,11 @@ class Store:
             )
 
     # --- read state -------------------------------------------------------
-
     # A change to a server article is queued for the sync in the same transaction.
 
     def set_read(self, article_ids: Sequence[int], read: bool = True) -> None:
         now = int(time.time())
-        with self.transaction():
+        with self._transaction():
             for start in range(0, len(article_ids), 500):
                 chunk = list(article_ids[start:start + 500])
                 queue_changes(self.db, "read", read, f"id IN ({','.join('?' * len(chunk))})",
@@ -345,7 +344,7 @@ class Store:
             )
 
     def set_starred(self, article_id: int, starred: bool) -> None:
-        with self.transaction():
+        with self._transaction():
             queue_changes(self.db, "starred", starred, "id = ?", (article_id,), int(time.time()))
             self.db.execute(
                 "UPDATE articles SET starred = ? WHERE id = ?", (int(starred), article_id)
@@ -372,17 +371,19 @@ class Store:
             params.append(upto_time)
         chosen = f"""SELECT a.id FROM articles a JOIN feeds f ON f.id = a.feed_id
                      WHERE {' AND '.join(clauses)}"""
-        with self.transaction():
+        with self._transaction():
             queue_changes(self.db, "read", True, f"id IN ({chosen})", params, int(time.time()))
             cur = self.db.execute(f"UPDATE articles SET read = 1 WHERE id IN ({chosen})", params)
         return cur.rowcount
 
     # --- plumbing ---------------------------------------------------------
 
-    def transaction(self) -> _Transaction:
-        """One write transaction, for writers outside this class (store.synced)."""
+    def _transaction(self) -> _Transaction:
         return _Transaction(self.db, str(self.path))
 
+    def transaction(self) -> _Transaction:
+        """One write transaction, for writers outside this class (store.synced)."""
+        return self._transaction()
 
 
 class _Transaction:
