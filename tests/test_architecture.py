@@ -15,7 +15,7 @@ from pathlib import Path
 import toaster_tui
 
 ROOT = Path(__file__).resolve().parents[1]
-ENGINE = ("core", "config", "feeds", "reading", "store", "refresh", "demo")
+ENGINE = ("core", "config", "feeds", "reading", "store", "refresh", "sync", "demo")
 
 
 def test_import_contracts_are_kept() -> None:

@@ -65,6 +65,7 @@ def _build_parser() -> argparse.ArgumentParser:
     cmd("demo", "the TUI on bundled sample feeds, offline, nothing written to your files")
     p = cmd("refresh", "fetch feeds now")
     p.add_argument("--topic", help="only the feeds of this topic")
+    cmd("sync", "send read/star changes to the feed server in [sync], then get its news")
     p = cmd("add", "subscribe to a feed (a web page's feed is discovered)")
     p.add_argument("url")
     p.add_argument("--topic", default=None, help="topic (default: Personal)")
@@ -221,6 +222,23 @@ def cmd_fulltext(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sync(args: argparse.Namespace) -> int:
+    from toaster_tui.sync.credentials import sync_password
+    from toaster_tui.sync.engine import run_sync
+
+    config = _load(args)
+    if config.sync is None:
+        raise UsageError(f"no [sync] table in {config.path} (the README's Sync section says how)")
+    password = sync_password(config.sync)
+    _open_store(args, config).close()  # the cache exists, migrated, local feeds in step
+    report = run_sync(paths.db_path(getattr(args, "db", None)), config.sync, password,
+                      timeout=config.settings.timeout)
+    _out(f"synced: {report.feeds} server feeds, {report.new_items} new articles, "
+         f"{report.pushed} changes sent, {report.state_changes} read/star updates "
+         f"({report.seconds:.1f} s)")
+    return 0
+
+
 def cmd_add(args: argparse.Namespace) -> int:
     from toaster_tui.feeds.subscribe import resolve_feed
 
@@ -364,6 +382,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     None: cmd_tui, "demo": cmd_demo, "refresh": cmd_refresh, "add": cmd_add,
     "remove": cmd_remove, "move": cmd_move, "feeds": cmd_feeds, "articles": cmd_articles,
     "show": cmd_show, "fulltext": cmd_fulltext, "import": cmd_import, "export": cmd_export,
+    "sync": cmd_sync,
 }
 
 

@@ -128,7 +128,7 @@ INVALID = [
                  "concurrency, per_host, timeout, max_bytes, topics, full_text)",
                  id="unknown-no-hint"),
     pytest.param("# top\ncolour = 1\n", 2, 1,
-                 'unknown key "colour" at the top level (known keys: settings, feeds)',
+                 'unknown key "colour" at the top level (known keys: settings, feeds, sync)',
                  id="unknown-top-key"),
     pytest.param('[[feed]]\nurl = "https://a.example/"\n', 1, 1,
                  'unknown key "feed" at the top level (did you mean "feeds"?)',

@@ -9,21 +9,25 @@ from __future__ import annotations
 import difflib
 import json
 import math
+import shlex
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from toaster_tui.config.locate import Locator, Where
 from toaster_tui.core.errors import ConfigError
-from toaster_tui.core.models import FALLBACK_TOPIC, Config, FeedSpec, Settings
+from toaster_tui.core.models import FALLBACK_TOPIC, Config, FeedSpec, Settings, SyncSpec
 from toaster_tui.core.sanitize import is_terminal_safe
 
-__all__ = ["FEED_KEYS", "SETTINGS_KEYS", "TOP_KEYS", "feed_url_problem", "validate_config"]
+__all__ = ["FEED_KEYS", "SETTINGS_KEYS", "SYNC_KEYS", "SYNC_SERVICES", "TOP_KEYS",
+           "feed_url_problem", "server_url_problem", "validate_config"]
 
-TOP_KEYS = ("settings", "feeds")
+TOP_KEYS = ("settings", "feeds", "sync")
 SETTINGS_KEYS = ("refresh_minutes", "concurrency", "per_host", "timeout", "max_bytes", "topics",
                  "full_text")
 FEED_KEYS = ("url", "topic", "title", "full_text")
+SYNC_KEYS = ("service", "url", "username", "password_command")
+SYNC_SERVICES = ("greader",)
 
 # (minimum, maximum or None, how to say it) for the integer settings.
 _INT_RULES: dict[str, tuple[int, int | None, str]] = {
@@ -74,7 +78,8 @@ class _Validator:
                 raise self._fail((key,), _unknown(key, TOP_KEYS, "at the top level"))
         settings = self._settings(raw.get("settings", {}))
         feeds = self._feeds(raw.get("feeds", []))
-        return Config(path=self._path, settings=settings, feeds=feeds)
+        sync = self._sync(raw["sync"]) if "sync" in raw else None
+        return Config(path=self._path, settings=settings, feeds=feeds, sync=sync)
 
     def _settings(self, raw: object) -> Settings:
         if not isinstance(raw, dict):
@@ -186,6 +191,65 @@ class _Validator:
         return FeedSpec(url=url.strip(), topic=topic.strip(), title=(title or "").strip() or None,
                         full_text=full_text)
 
+    def _sync(self, raw: object) -> SyncSpec:
+        if not isinstance(raw, dict):
+            raise self._fail(("sync",), f"sync must be a table ([sync]), not {_show(raw)}")
+        if "password" in raw:
+            raise self._fail(("sync", "password"), _PLAIN_PASSWORD)
+        for key in raw:
+            if key not in SYNC_KEYS:
+                raise self._fail(("sync", key), _unknown(key, SYNC_KEYS, "in [sync]"))
+        service = raw.get("service", "greader")
+        if service not in SYNC_SERVICES:
+            raise self._fail(("sync", "service"), "service must be one of "
+                             f"{', '.join(map(_show, SYNC_SERVICES))}, not {_show(service)}",
+                             value=True)
+        for key in ("url", "username"):
+            if key not in raw:
+                raise self._fail(("sync",), f"[sync] has no {key}")
+            if not isinstance(raw[key], str) or not raw[key].strip():
+                raise self._fail(("sync", key), f"{key} must be a non-empty string, "
+                                 f"not {_show(raw[key])}", value=True)
+        problem = server_url_problem(raw["url"])
+        if problem:
+            raise self._fail(("sync", "url"), problem, value=True)
+        if _unsafe_text(raw["username"]):
+            raise self._fail(("sync", "username"), f"username must not contain {_UNSAFE_WHAT}",
+                             value=True)
+        return SyncSpec(url=raw["url"].strip().rstrip("/"), username=raw["username"].strip(),
+                        service=service, password_command=self._command(raw))
+
+    def _command(self, raw: dict[str, Any]) -> tuple[str, ...]:
+        """password_command as argv: an array as it is, a string split like a shell (none runs)."""
+        if "password_command" not in raw:
+            return ()
+        command = raw["password_command"]
+        where = ("sync", "password_command")
+        wanted = ('password_command must be a command line ("pass show feeds") or an array '
+                  'of its words (["pass", "show", "feeds"])')
+        if isinstance(command, str):
+            try:
+                words = shlex.split(command)
+            except ValueError as exc:
+                raise self._fail(where, f"password_command cannot be split into words: {exc}",
+                                 value=True) from None
+        elif isinstance(command, list) and all(isinstance(word, str) for word in command):
+            words = list(command)
+        else:
+            raise self._fail(where, f"{wanted}, not {_show(command)}", value=True)
+        if not words or not words[0].strip():
+            raise self._fail(where, f"{wanted}, not an empty one", value=True)
+        if any("\0" in word for word in words):
+            raise self._fail(where, "password_command must not contain NUL characters",
+                             value=True)
+        return tuple(words)
+
+
+_PLAIN_PASSWORD = (
+    "[sync] must not hold the password in plain text (config files get shared, synced "
+    "and backed up): set password_command to a command that prints it, e.g. "
+    'password_command = "pass show feeds", or the TOASTER_SYNC_PASSWORD environment variable'
+)
 
 _UNSAFE_WHAT = "line breaks, tabs, control characters or bidi overrides"
 
@@ -208,6 +272,17 @@ def feed_url_problem(url: str) -> str | None:
         return f"url must start with http:// or https://, not {_show(url)}"
     if not parts.hostname:
         return f"url has no host name: {_show(url)}"
+    return None
+
+
+def server_url_problem(url: str) -> str | None:
+    """Why `url` cannot be a sync server's address, or None when it can."""
+    problem = feed_url_problem(url)
+    if problem:
+        return problem
+    parts = urlsplit(url.strip())
+    if parts.query or parts.fragment:
+        return f"url must not have a ?query or #fragment: {_show(url)}"
     return None
 
 

@@ -45,3 +45,14 @@ class Crashed(Exception):
         super().__init__(summary)
         self.summary = summary
         self.details = details
+
+
+class SyncError(ToasterError):
+    """A sync with the feed server failed (network, server error, bad answer).
+
+    Nothing local is lost: changes wait in the outbox for the next sync.
+    """
+
+
+class SyncAuthError(SyncError):
+    """The feed server refused the credentials, even after logging in again."""

@@ -49,10 +49,27 @@ class Settings:
 
 
 @dataclass(frozen=True)
+class SyncSpec:
+    """The `[sync]` table of config.toml: a feed server to keep in step with.
+
+    Never the password itself: `password_command` prints it (first line), or the
+    TOASTER_SYNC_PASSWORD environment variable holds it.
+    """
+
+    url: str
+    """The Google Reader API's base (Miniflux: its URL; FreshRSS: .../api/greader.php)."""
+    username: str
+    service: str = "greader"
+    password_command: tuple[str, ...] = ()
+    """The argv to run (no shell); empty when the password comes from the environment."""
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path
     settings: Settings = field(default_factory=Settings)
     feeds: tuple[FeedSpec, ...] = ()
+    sync: SyncSpec | None = None
 
     def full_text(self, feed: FeedSpec) -> bool:
         """Whether new articles of `feed` get their web page fetched."""

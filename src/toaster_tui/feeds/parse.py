@@ -2,7 +2,7 @@
 
 Common RSS and Atom documents take a fast path (fastparse: expat's C tree
 builder) that reproduces feedparser's reading of them; everything else goes
-to feedparser itself. Both hand the same fields to `_build_entry`.
+to feedparser itself. Both hand the same fields to `build_entry`.
 
 Runs in a worker process or thread, never on the event loop. Every string
 that leaves this module is terminal-safe (see sanitize) and bounded in size.
@@ -123,7 +123,7 @@ def _entry_key(raw_id: Any, link: str | None, title: str, when: datetime | None)
     return "sha1:" + hashlib.sha1(f"{title}\x00{stamp}".encode()).hexdigest()
 
 
-def _build_entry(
+def build_entry(
     *,
     raw_id: Any,
     title: str,
@@ -138,6 +138,9 @@ def _build_entry(
     feed_language: str | None,
     enclosures: tuple[Enclosure, ...] = (),
 ) -> EntryData:
+    """One entry from its fields, cleaned, cut and extracted (text, snippet,
+    language, read time). Every source goes through here: both XML paths,
+    JSON Feed, and a sync server's items."""
     url = safe_url(link) if isinstance(link, str) else None
     # Stored HTML is cleaned too (controls, escapes, bidi, lone surrogates).
     body = clean_text(cut_html(content_html or summary_html, MAX_HTML))
@@ -268,7 +271,7 @@ def _read_with_feedparser(data: bytes, url: str, content_type: str | None) -> Ra
 
 def _feed_from_raw(raw: RawFeed) -> FeedData:
     out = [
-        _build_entry(
+        build_entry(
             raw_id=e.raw_id,
             title=_entry_title(e.title_html),
             link=e.link,
@@ -333,7 +336,7 @@ def _parse_json_feed(data: bytes, url: str) -> FeedData:
         summary = _str(item.get("summary"))
         tags = item.get("tags")
         attachments = item.get("attachments")
-        out.append(_build_entry(
+        out.append(build_entry(
             raw_id=str(item["id"]) if isinstance(item.get("id"), (str, int)) else None,
             # Plain text by the spec, but real feeds put HTML and references in it.
             title=plain_text_title(_str(item.get("title"))),

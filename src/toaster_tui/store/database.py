@@ -22,6 +22,7 @@ from pathlib import Path
 from toaster_tui.core.errors import StorageError
 from toaster_tui.core.models import Enclosure, EntryData, FeedData, FeedSpec, first_media
 from toaster_tui.store.schema import index_articles_after, last_article_id, migrate
+from toaster_tui.store.synced import queue_changes
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 30_000
@@ -172,10 +173,15 @@ class Store:
     # --- subscriptions ------------------------------------------------------
 
     def sync_feeds(self, feeds: Sequence[FeedSpec]) -> dict[str, int]:
-        """Make the feeds table match config.toml; returns url -> feed id."""
+        """Make the local feeds match config.toml; returns url -> feed id.
+
+        Server feeds (sync) are the sync's: neither touched nor returned here.
+        """
         with self._transaction():
-            before = {u for (u,) in self.db.execute("SELECT url FROM feeds WHERE subscribed = 1")}
-            self.db.execute("UPDATE feeds SET subscribed = 0 WHERE subscribed = 1")
+            before = {u for (u,) in self.db.execute(
+                "SELECT url FROM feeds WHERE subscribed = 1 AND server_id IS NULL")}
+            self.db.execute(
+                "UPDATE feeds SET subscribed = 0 WHERE subscribed = 1 AND server_id IS NULL")
             self.db.executemany(
                 """INSERT INTO feeds (url, topic, title_override, full_text, subscribed)
                    VALUES (?, ?, ?, ?, 1)
@@ -190,7 +196,8 @@ class Store:
                    WHERE url = ? AND (gone = 1 OR next_fetch IS NOT NULL)""",
                 [(f.url,) for f in feeds if f.url not in before],
             )
-            rows = self.db.execute("SELECT url, id FROM feeds WHERE subscribed = 1").fetchall()
+            rows = self.db.execute(
+                "SELECT url, id FROM feeds WHERE subscribed = 1 AND server_id IS NULL").fetchall()
         return {url: fid for url, fid in rows}
 
     def fetch_states(self, feed_ids: Iterable[int]) -> list[FetchState]:
@@ -330,9 +337,15 @@ class Store:
             )
 
     # --- read state -------------------------------------------------------
+    # A change to a server article is queued for the sync in the same transaction.
 
     def set_read(self, article_ids: Sequence[int], read: bool = True) -> None:
+        now = int(time.time())
         with self._transaction():
+            for start in range(0, len(article_ids), 500):
+                chunk = list(article_ids[start:start + 500])
+                queue_changes(self.db, "read", read, f"id IN ({','.join('?' * len(chunk))})",
+                              chunk, now)
             self.db.executemany(
                 "UPDATE articles SET read = ? WHERE id = ? AND read != ?",
                 [(int(read), aid, int(read)) for aid in article_ids],
@@ -340,6 +353,7 @@ class Store:
 
     def set_starred(self, article_id: int, starred: bool) -> None:
         with self._transaction():
+            queue_changes(self.db, "starred", starred, "id = ?", (article_id,), int(time.time()))
             self.db.execute(
                 "UPDATE articles SET starred = ? WHERE id = ?", (int(starred), article_id)
             )
@@ -363,13 +377,11 @@ class Store:
         if upto_time is not None:
             clauses.append("a.first_seen <= ?")
             params.append(upto_time)
+        chosen = f"""SELECT a.id FROM articles a JOIN feeds f ON f.id = a.feed_id
+                     WHERE {' AND '.join(clauses)}"""
         with self._transaction():
-            cur = self.db.execute(
-                f"""UPDATE articles SET read = 1 WHERE id IN (
-                        SELECT a.id FROM articles a JOIN feeds f ON f.id = a.feed_id
-                        WHERE {' AND '.join(clauses)})""",
-                params,
-            )
+            queue_changes(self.db, "read", True, f"id IN ({chosen})", params, int(time.time()))
+            cur = self.db.execute(f"UPDATE articles SET read = 1 WHERE id IN ({chosen})", params)
         return cur.rowcount
 
     # --- plumbing ---------------------------------------------------------
@@ -378,7 +390,8 @@ class Store:
         return _Transaction(self.db, str(self.path))
 
     def transaction(self) -> _Transaction:
-        """BEGIN IMMEDIATE ... COMMIT for writes kept in other modules (store/pages.py)."""
+        """One write transaction, for writers kept in other modules (store/pages.py,
+        store/synced.py)."""
         return self._transaction()
 
 

@@ -134,12 +134,42 @@ _V4_FULL_TEXT = """
 """
 
 
+# Sync with a feed server. A server feed has its stream id in feeds.server_id
+# (NULL: a local [[feeds]] entry, fetched here); a server article its item id
+# (sync.items.item_key form) in articles.server_id. Every local read/star
+# change of a server article goes into `outbox` in the same transaction as the
+# change itself; one row per (item, field): a newer change replaces the older
+# (a new rowid, so pushing deletes exactly what it pushed). sync_state holds
+# the last sync's time and outcome.
+_V5_SYNC = """
+        ALTER TABLE feeds ADD COLUMN server_id TEXT;
+        CREATE UNIQUE INDEX feeds_by_server_id ON feeds (server_id)
+            WHERE server_id IS NOT NULL;
+        ALTER TABLE articles ADD COLUMN server_id TEXT;
+        CREATE UNIQUE INDEX articles_by_server_id ON articles (server_id)
+            WHERE server_id IS NOT NULL;
+        CREATE TABLE outbox (
+            id        INTEGER PRIMARY KEY,
+            server_id TEXT NOT NULL,
+            field     TEXT NOT NULL CHECK (field IN ('read', 'starred')),
+            value     INTEGER NOT NULL,
+            queued    INTEGER NOT NULL,
+            UNIQUE (server_id, field)
+        );
+        CREATE TABLE sync_state (
+            key   TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+"""
+
+
 # MIGRATIONS[n] takes a database at version n to version n + 1.
 MIGRATIONS: dict[int, str] = {
     0: _CREATE_V1,
     1: _V2_INDEX_PER_FEED,
     2: _V3_ENCLOSURES,
     3: _V4_FULL_TEXT,
+    4: _V5_SYNC,
 }
 LATEST_VERSION = max(MIGRATIONS) + 1
 

@@ -1,0 +1,1 @@
+"""Keeping step with a feed server (the Google Reader API: Miniflux, FreshRSS...)."""
