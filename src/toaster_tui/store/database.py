@@ -72,6 +72,10 @@ def connect(path: Path) -> sqlite3.Connection:
     except sqlite3.DatabaseError as exc:
         db.close()
         raise StorageError(f"{where}: the database is unusable: {_why(path, exc)}") from exc
+    except UnicodeDecodeError as exc:  # damaged pages can read back as text that is not UTF-8
+        db.close()
+        raise StorageError(f"{where}: the database is unusable: damaged (text that is not "
+                           "UTF-8); left untouched") from exc
     except StorageError:
         db.close()
         raise
