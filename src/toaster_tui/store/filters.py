@@ -74,6 +74,7 @@ class FilterSet:
             return 0
         url, topic = db.execute("SELECT url, topic FROM feeds WHERE id = ?", (feed_id,)).fetchone()
         acted: dict[str, set[int]] = {action: set() for action in _SET}
+        scratch = False
         for c in self._compiled:
             rule = c.rule
             if rule.topic is not None and rule.topic != topic:
@@ -82,7 +83,10 @@ class FilterSet:
                 continue
             chosen = [r[0] for r in rows if _row_matches(c, r[1], r[2], r[3], now)]
             if chosen and c.match is not None:
-                chosen = _searched(db, c.match, chosen, after_id)
+                if not scratch:
+                    _fill_scratch(db, feed_id, after_id)
+                    scratch = True
+                chosen = _searched(db, c.match, chosen)
             acted[rule.action].update(chosen)
         for action, ids in acted.items():
             if ids:
@@ -140,10 +144,25 @@ def _row_matches(c: _Compiled, title: str, author: str | None, sort_time: int,
     return c.author is None or matches(c.author, author)
 
 
-def _searched(db: sqlite3.Connection, match: str, ids: list[int], after_id: int) -> list[int]:
-    """The ids among `ids` (all above `after_id`) whose title or text has the words."""
-    found = {r[0] for r in _rows(db, "SELECT rowid FROM articles_fts"
-                                 " WHERE articles_fts MATCH ? AND rowid > ?", (match, after_id))}
+# The new rows of one feed, indexed alone with the search index's tokenizer: a
+# word query over a handful of rows is microseconds there, while the big index
+# reads the word's whole posting list (0.4 ms a query for a common word at
+# 100,000 articles, times every text filter, times every feed).
+_SCRATCH = ("CREATE VIRTUAL TABLE IF NOT EXISTS temp.filter_scratch USING fts5("
+            "title, text, tokenize = 'unicode61 remove_diacritics 2')")
+
+
+def _fill_scratch(db: sqlite3.Connection, feed_id: int, after_id: int) -> None:
+    db.execute(_SCRATCH)
+    db.execute("DELETE FROM temp.filter_scratch")
+    db.execute("INSERT INTO temp.filter_scratch (rowid, title, text) SELECT id, title, text"
+               " FROM articles WHERE feed_id = ? AND id > ?", (feed_id, after_id))
+
+
+def _searched(db: sqlite3.Connection, match: str, ids: list[int]) -> list[int]:
+    """The ids among `ids` (all in the scratch index) whose title or text has the words."""
+    found = {r[0] for r in _rows(db, "SELECT rowid FROM temp.filter_scratch"
+                                 " WHERE filter_scratch MATCH ?", (match,))}
     return [i for i in ids if i in found]
 
 

@@ -8,10 +8,11 @@ order of relevance instead (see `SEARCH_RANK`), newest first among equals.
 from __future__ import annotations
 
 import contextlib
+import json
 import sqlite3
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from toaster_tui.core.models import ArticleRow, FeedRow, UnreadCounts
@@ -196,6 +197,24 @@ def count_articles(db: sqlite3.Connection, flt: ArticleFilter = ArticleFilter())
     except sqlite3.OperationalError:
         if flt.search is not None:
             return 0
+        raise
+
+
+def article_ids(db: sqlite3.Connection, flt: ArticleFilter,
+                among: Sequence[int] | None = None) -> set[int]:
+    """The ids of every article of a listing (only those `among` these), unordered:
+    saved views count with them."""
+    clauses, params = _where(flt)
+    if among is not None:
+        clauses.append("a.id IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(list(among)))
+    sql = f"""SELECT a.id FROM articles a JOIN feeds f ON f.id = a.feed_id
+              WHERE {" AND ".join(clauses)}"""
+    try:
+        return {r[0] for r in db.execute(sql, params)}
+    except sqlite3.OperationalError:
+        if flt.search is not None:
+            return set()
         raise
 
 
