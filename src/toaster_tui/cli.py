@@ -17,6 +17,7 @@ import sys
 import time
 import traceback
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import NoReturn, TextIO
 
@@ -29,12 +30,17 @@ from toaster_tui.core.errors import ConfigError, Crashed, ToasterError
 from toaster_tui.core.models import Config, FeedSpec
 from toaster_tui.core.sanitize import clean_line, clean_text, json_safe
 from toaster_tui.reading.render import article_json, article_line, detail_text, feed_json, feed_line
+from toaster_tui.refresh.due import due_feed_ids
+from toaster_tui.refresh.notify import run_command, summary_for
 from toaster_tui.refresh.outcomes import FeedOutcome
 from toaster_tui.refresh.pages import PageReport, fetch_pages
 from toaster_tui.refresh.refresher import Refresher
 from toaster_tui.store import listing
 from toaster_tui.store.database import Store
 from toaster_tui.store.detail import article_detail
+from toaster_tui.store.filters import FilterSet
+from toaster_tui.store.retention import compact, disk_size, expire, keep_days_by_feed
+from toaster_tui.store.views import view_filter
 
 
 class UsageError(ToasterError):
@@ -63,8 +69,13 @@ def _build_parser() -> argparse.ArgumentParser:
         return sub.add_parser(name, parents=[common], help=text, description=text)
 
     cmd("demo", "the TUI on bundled sample feeds, offline, nothing written to your files")
-    p = cmd("refresh", "fetch feeds now")
+    p = cmd("refresh", "fetch the feeds due (each at most every refresh_minutes)")
     p.add_argument("--topic", help="only the feeds of this topic")
+    p.add_argument("--all", action="store_true", help="fetch every feed now, due or not")
+    p.add_argument("--notify-command", metavar="CMD",
+                   help="run CMD with a summary of new articles from notify feeds as its "
+                        "last argument (no shell)")
+    cmd("vacuum", "delete read articles older than keep_days and shrink the database")
     cmd("sync", "send read/star changes to the feed server in [sync], then get its news")
     p = cmd("add", "subscribe to a feed (a web page's feed is discovered)")
     p.add_argument("url")
@@ -83,6 +94,8 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--unread", action="store_true")
     p.add_argument("--starred", action="store_true")
     p.add_argument("--search", metavar="Q")
+    p.add_argument("--view", metavar="NAME", help="the listing of a [[views]] table")
+    p.add_argument("--hidden", action="store_true", help="only the articles filters hid")
     p.add_argument("--limit", type=int, default=50, metavar="N")
     p.add_argument("--json", action="store_true")
     p = cmd("show", "one article as the reader pane shows it")
@@ -92,6 +105,8 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("id", type=int)
     p = cmd("import", "subscribe to the feeds of an OPML file")
     p.add_argument("file")
+    p = cmd("filters", "apply the [[filters]] of config.toml to the cached articles")
+    p.add_argument("what", choices=["apply"], metavar="apply")
     p = cmd("export", "write subscriptions as OPML 2.0 (to stdout without FILE)")
     p.add_argument("file", nargs="?")
     return parser
@@ -124,7 +139,7 @@ def _load(args: argparse.Namespace) -> Config:
 
 def _open_store(args: argparse.Namespace, config: Config) -> Store:
     store = Store(paths.db_path(getattr(args, "db", None)))
-    store.sync_feeds(config.feeds)
+    store.sync_feeds(config.feeds, hidden_default=config.settings.hidden_from_all)
     return store
 
 
@@ -152,15 +167,15 @@ class _ProgressBar:
 
 def _refresh(config: Config, store: Store, feeds: Sequence[FeedSpec],
              progress: Callable[[int, int, FeedOutcome], None] | None) -> list[FeedOutcome]:
-    ids = store.sync_feeds(config.feeds)
+    ids = store.sync_feeds(config.feeds, hidden_default=config.settings.hidden_from_all)
     wanted = [ids[f.url] for f in feeds if f.url in ids]
-    refresher = Refresher(store.path, config.settings)
+    refresher = Refresher(store.path, config.settings, filters=config.filters)
     return asyncio.run(refresher.run(wanted, progress=progress)).outcomes
 
 
-def _fetch_pages(config: Config, store: Store, feeds: Sequence[FeedSpec]) -> PageReport | None:
+def _fetch_pages(store: Store, config: Config, ids: dict[str, int],
+                 feeds: Sequence[FeedSpec]) -> PageReport | None:
     """After the feeds: the pages of new articles of full_text feeds (None: no such feed)."""
-    ids = store.sync_feeds(config.feeds)
     wanted = [ids[f.url] for f in feeds if f.url in ids and config.full_text(f)]
     if not wanted:
         return None
@@ -178,19 +193,62 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     if args.topic is not None and not feeds:
         raise UsageError(f"no feeds in topic {args.topic!r}")
     store = _open_store(args, config)
-    outcomes = _refresh(config, store, feeds, _ProgressBar(sys.stderr))
-    failed = sum(o.failed for o in outcomes)
-    new = sum(o.new for o in outcomes)
-    unchanged = sum(o.kind == "not_modified" for o in outcomes)
-    # The feeds' line first: the pages never hold up what the feeds brought.
-    _out(f"{len(outcomes)} feeds: {new} new articles, {unchanged} unchanged, {failed} failed")
-    sys.stdout.flush()
-    pages = _fetch_pages(config, store, feeds)
-    store.close()
+    try:
+        rows = listing.list_feeds(store.db)
+        if not args.all:  # refresh_minutes: only the feeds due
+            due = set(due_feed_ids(rows, config, time.time(), automatic=False))
+            feeds_due = {r.url for r in rows if r.id in due}
+            feeds = [f for f in feeds if f.url in feeds_due]
+        outcomes = _refresh(config, store, feeds, _ProgressBar(sys.stderr))
+        removed = expire(store.db, keep_days_by_feed(config, {r.url: r.id for r in rows}))
+        news = summary_for(store.db, outcomes, config) if args.notify_command else None
+        failed = sum(o.failed for o in outcomes)
+        new = sum(o.new for o in outcomes)
+        unchanged = sum(o.kind == "not_modified" for o in outcomes)
+        line = f"{len(outcomes)} feeds: {new} new articles, {unchanged} unchanged, {failed} failed"
+        waiting = len([f for f in config.feeds if args.topic in (None, f.topic)]) - len(outcomes)
+        if waiting > 0:
+            line += f", {waiting} not due yet (--all fetches them)"
+        if removed:
+            line += f"; {removed} old read articles removed (keep_days)"
+        # The feeds' line first: the pages never hold up what the feeds brought.
+        _out(line)
+        sys.stdout.flush()
+        pages = _fetch_pages(store, config, {r.url: r.id for r in rows}, feeds)
+    finally:
+        store.close()
     if pages is not None and pages.outcomes:
         _out(f"{len(pages.outcomes)} full articles: {len(pages.stored)} fetched, "
              f"{len(pages.failures)} failed (the feed's text kept)")
-    return 1 if failed else 0
+    problem = run_command(args.notify_command, news) if news is not None else None
+    if problem is not None:
+        _err(problem)
+    return 1 if failed or problem else 0
+
+
+def cmd_vacuum(args: argparse.Namespace) -> int:
+    config = _load(args)
+    store = _open_store(args, config)
+    try:
+        before = disk_size(store.path)
+        ids = {r.url: r.id for r in listing.list_feeds(store.db)}
+        _progress("removing read articles older than keep_days")
+        removed = expire(store.db, keep_days_by_feed(config, ids))
+        done = compact(store.db, store.path, before, step=_progress)
+    finally:
+        store.close()
+    _out(f"removed {removed:,} read, unstarred articles older than keep_days "
+         f"and {done.forgotten_dropped:,} expired tombstones")
+    _out(f"database size: {_size(done.size_before)} before, {_size(done.size_after)} after")
+    return 0
+
+
+def _progress(step: str) -> None:
+    print(f"{step}…", file=sys.stderr, flush=True)
+
+
+def _size(n: int) -> str:
+    return f"{n / 1e6:,.1f} MB ({n:,} bytes)"
 
 
 def cmd_fulltext(args: argparse.Namespace) -> int:
@@ -295,7 +353,14 @@ def cmd_articles(args: argparse.Namespace) -> int:
     config = _load(args)
     store = _open_store(args, config)
     flt = listing.ArticleFilter(topic=args.topic, feed_url=args.feed, unread_only=args.unread,
-                                starred_only=args.starred, search=args.search)
+                                starred_only=args.starred, search=args.search,
+                                hidden=args.hidden,
+                                # Nothing narrows it: the All Topics listing.
+                                all_topics=not (args.topic or args.feed or args.starred
+                                                or args.hidden or args.view
+                                                or args.search is not None))
+    if args.view is not None:
+        flt = _in_view(config, args.view, flt)
     rows = listing.list_articles(store.db, flt, limit=args.limit)
     store.close()
     if args.json:
@@ -303,6 +368,34 @@ def cmd_articles(args: argparse.Namespace) -> int:
     else:
         for row in rows:
             _out(article_line(row))
+    return 0
+
+
+def _in_view(config: Config, name: str, flt: listing.ArticleFilter) -> listing.ArticleFilter:
+    """The view's listing, narrowed further by the other options given."""
+    view = next((v for v in config.views if v.name.casefold() == name.strip().casefold()), None)
+    if view is None:
+        known = ", ".join(v.name for v in config.views) or "none in config.toml"
+        raise UsageError(f"no view named {name!r} (views: {known})")
+    base = view_filter(view)
+    return replace(base, topic=flt.topic or base.topic, feed_url=flt.feed_url,
+                   unread_only=base.unread_only or flt.unread_only,
+                   starred_only=base.starred_only or flt.starred_only,
+                   search=flt.search or base.search, hidden=flt.hidden)
+
+
+def cmd_filters(args: argparse.Namespace) -> int:
+    config = _load(args)
+    if not config.filters:
+        _out(f"no [[filters]] in {config.path}")
+        return 0
+    store = _open_store(args, config)
+    changed = store.apply_filters(FilterSet(config.filters))
+    store.close()
+    for rule, n in zip(config.filters, changed, strict=True):
+        done = {"hide": "hidden", "mark_read": "marked read", "star": "starred"}[rule.action]
+        _out(f"filter on line {rule.line} ({rule.action}): {n} article{'' if n == 1 else 's'} "
+             f"{done}")
     return 0
 
 
@@ -382,7 +475,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     None: cmd_tui, "demo": cmd_demo, "refresh": cmd_refresh, "add": cmd_add,
     "remove": cmd_remove, "move": cmd_move, "feeds": cmd_feeds, "articles": cmd_articles,
     "show": cmd_show, "fulltext": cmd_fulltext, "import": cmd_import, "export": cmd_export,
-    "sync": cmd_sync,
+    "filters": cmd_filters, "vacuum": cmd_vacuum, "sync": cmd_sync,
 }
 
 

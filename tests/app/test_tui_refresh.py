@@ -3,6 +3,7 @@ failing feeds marked, the selection kept, and hand edits of config.toml."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -188,12 +189,16 @@ async def test_a_due_refresh_starts_by_itself(tmp_path: Path,
 
 async def test_refresh_timer_runs_due_refreshes(tmp_path: Path,
                                                 feed_server: StaticServer) -> None:
-    lib = served_library(tmp_path, feed_server)
+    lib = served_library(tmp_path, feed_server, refresh_minutes=30)
     app = make_app(lib)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await refreshed(pilot, app, 0)  # the one at start
+        # Half an hour later the feeds are due again (each at most every refresh_minutes).
+        with sqlite3.connect(lib.db_path) as db:
+            db.execute("UPDATE feeds SET last_fetched = last_fetched - 1800")
         app.start_refresh(None, due_only=True, quiet=True)  # what the timer calls
-        await refreshed(pilot, app, 0)
+        await refreshed(pilot, app, 1)
+        assert sorted(feed_server.requests).count("sci.xml") == 2
         assert len(app.query_one(ArticleList).rows) == 3
 
 

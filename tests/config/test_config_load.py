@@ -125,10 +125,11 @@ INVALID = [
                  id="unknown-settings-key"),
     pytest.param("[settings]\ncolours = 3\n", 2, 1,
                  'unknown key "colours" in [settings] (known keys: refresh_minutes, '
-                 "concurrency, per_host, timeout, max_bytes, topics, full_text)",
-                 id="unknown-no-hint"),
+                 "concurrency, per_host, timeout, max_bytes, topics, keep_days, notify, "
+                 "hidden_from_all, desktop_notify, full_text)", id="unknown-no-hint"),
     pytest.param("# top\ncolour = 1\n", 2, 1,
-                 'unknown key "colour" at the top level (known keys: settings, feeds, sync)',
+                 'unknown key "colour" at the top level '
+                 '(known keys: settings, feeds, filters, views, sync)',
                  id="unknown-top-key"),
     pytest.param('[[feed]]\nurl = "https://a.example/"\n', 1, 1,
                  'unknown key "feed" at the top level (did you mean "feeds"?)',
@@ -172,10 +173,12 @@ INVALID = [
                  3, 10, 'duplicate feed url "https://a.example/" (first listed on line 2)',
                  id="duplicate-inline"),
     pytest.param('[[feeds]]\nurl = """\nhttps://a.example/"""\nextra = 1\n', 4, 1,
-                 'unknown key "extra" in [[feeds]] (known keys: url, topic, title, full_text)',
+                 'unknown key "extra" in [[feeds]] (known keys: url, topic, title, '
+                 'refresh_minutes, keep_days, notify, hidden_from_all, full_text)',
                  id="after-multiline-string"),
     pytest.param('[[feeds]]\nurl = "https://a.example/"\n[feeds.more]\nx = 1\n', 3, 1,
-                 'unknown key "more" in [[feeds]] (known keys: url, topic, title, full_text)',
+                 'unknown key "more" in [[feeds]] (known keys: url, topic, title, '
+                 'refresh_minutes, keep_days, notify, hidden_from_all, full_text)',
                  id="sub-table"),
     pytest.param('[[feeds]]\nurl = "https://a.example/\u202e"\n', 2, 7,
                  'url must not contain spaces or control characters: "https://a.example/\\u202e"',

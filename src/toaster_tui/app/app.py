@@ -16,7 +16,6 @@ import os
 import shlex
 import subprocess
 import threading
-import time
 import webbrowser
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
@@ -32,6 +31,7 @@ from textual.worker import get_current_worker
 
 from toaster_tui.app.cache_watch import CACHE_POLL_SECONDS, CacheChanged, CacheWatch
 from toaster_tui.app.data import DataSource
+from toaster_tui.app.desktop_notify import desktop_mode, osc_sequence
 from toaster_tui.app.gc_policy import CHECK_EVERY, IdleCollector
 from toaster_tui.app.messages import ConfigFailed, ConfigLoaded, Deferred, Stamp
 from toaster_tui.app.refresh import (
@@ -48,9 +48,10 @@ from toaster_tui.app.screens.help import HelpScreen
 from toaster_tui.app.screens.main import MainScreen
 from toaster_tui.config.load import load_config
 from toaster_tui.core.errors import ConfigError, ToasterError
-from toaster_tui.core.models import Config
+from toaster_tui.core.models import Config, Settings
 from toaster_tui.core.sanitize import safe_url
-from toaster_tui.refresh.outcomes import RefreshReport
+from toaster_tui.refresh.due import tick_minutes
+from toaster_tui.refresh.outcomes import FeedOutcome, RefreshReport
 from toaster_tui.refresh.refresher import WORKER_NICE, Refresher
 
 if TYPE_CHECKING:
@@ -98,9 +99,7 @@ class ToasterApp(App[int]):
         self.data = DataSource(db_path)
         self.config = Config(path=config_path)
         """The last good config (defaults until the file is first read)."""
-        # Parse processes run nicer still than the forkserver they come from: keys first.
-        self._refresher: RefresherFactory = refresher or partial(
-            Refresher, worker_nice=WORKER_NICE)
+        self._refresher: RefresherFactory = refresher or self._new_refresher
         self._check_seconds = config_check_seconds
         self._stamp: Stamp | None = None
         self._config_dialog: ErrorDialog | None = None
@@ -119,6 +118,12 @@ class ToasterApp(App[int]):
         self._last_run: RefreshRun | None = None
         self._cache_watch = CacheWatch(db_path, self._cache_changed, cache_poll_seconds,
                                        own=self.data.own_writes)
+
+    def _new_refresher(self, db_path: Path, settings: Settings) -> Refresher:
+        # Parse processes run nicer still than the forkserver they come from: keys
+        # first. The filters are those of the config in force as the refresh starts.
+        return Refresher(db_path, settings, worker_nice=WORKER_NICE,
+                         filters=self.config.filters)
 
     def get_default_screen(self) -> MainScreen:
         # Made here, inside the running app's context: a screen made earlier can
@@ -182,14 +187,13 @@ class ToasterApp(App[int]):
             self.post_message(ConfigFailed(str(exc), stamp))
             return
         try:
-            ids = self.data.sync_feeds(config.feeds)
+            ids = self.data.sync_feeds(config.feeds,
+                                       hidden_default=config.settings.hidden_from_all)
         except ToasterError as exc:
             self.post_message(ConfigFailed(str(exc), stamp))
             return
-        due = False
-        if not self._loaded_once and config.settings.refresh_minutes:
-            last = self.data.last_fetched()
-            due = last is None or time.time() - last > config.settings.refresh_minutes * 60
+        # At start, the feeds whose refresh_minutes are over are fetched at once.
+        due = not self._loaded_once and bool(self.data.due_feed_ids(config))
         self.post_message(ConfigLoaded(
             config, stamp, refresh_ids=[ids[refresh_url]] if refresh_url in ids else [],
             select_id=ids.get(select_url or ""), due_refresh=due,
@@ -204,7 +208,7 @@ class ToasterApp(App[int]):
         if self._config_dialog is not None:
             self._config_dialog.dismiss(None)
         self.main.apply_config(message.config, select_feed=message.select_id)
-        self._schedule_refresh(message.config.settings.refresh_minutes)
+        self._schedule_refresh(tick_minutes(message.config))
         if message.refresh_ids:
             self.start_refresh(message.refresh_ids)
         elif message.due_refresh:
@@ -271,8 +275,10 @@ class ToasterApp(App[int]):
             if not quiet:
                 self.notify("A refresh is already running.", timeout=2)
             return
+        # An automatic refresh fetches the feeds due (refresh_minutes), the others all.
+        listed = partial(self.data.due_feed_ids, self.config) if due_only else self.data.feed_ids
         run = RefreshRun(self, self._refresher, self.db_path, self.config.settings,
-                         feed_ids, due_only=due_only, all_feed_ids=self.data.feed_ids,
+                         feed_ids, due_only=due_only, all_feed_ids=listed,
                          previous=self._last_run)
         self._run = self._last_run = run
         self._refresh(run)
@@ -298,7 +304,8 @@ class ToasterApp(App[int]):
             return
         self._run = None
         if message.empty:
-            self.notify("No feeds to refresh.", timeout=2)
+            if not message.run.due_only:  # nothing due is no news
+                self.notify("No feeds to refresh.", timeout=2)
             return
         self.refresh_count += 1
         if message.cancelled:
@@ -306,12 +313,34 @@ class ToasterApp(App[int]):
             return
         if message.report is not None:
             self.last_report = message.report
+            self._after_refresh(message.report.outcomes, self.config)
         self.main.refresh_finished(message.report, message.error)
 
     @on(PagesFetched)
     def _pages_fetched(self, message: PagesFetched) -> None:
         if self._main is not None and self._main.live:
             self.main.pages_fetched(message.report)
+
+    @work(thread=True, group="after-refresh", exit_on_error=False)
+    def _after_refresh(self, outcomes: list[FeedOutcome], config: Config) -> None:
+        removed, news = self.data.after_refresh(outcomes, config)
+        if (removed or news) and self._main is not None:
+            self._main.post_message(Deferred(partial(self._refresh_aftermath, removed, news)))
+
+    def _refresh_aftermath(self, removed: int, news: str | None) -> None:
+        if removed:
+            self.main.cache_changed()  # old read articles left the listing
+        if news:
+            self.announce(news)
+
+    def announce(self, text: str) -> None:
+        """One notice of new articles: a toast, and a desktop notification where the
+        terminal turns one into it (app/desktop_notify.py)."""
+        self.notify(text, title="New articles", timeout=8)
+        mode = desktop_mode(self.config.settings.desktop_notify, os.environ)
+        # As App.bell does: straight to the terminal, between two screen updates.
+        if mode is not None and not self.is_headless and self._driver is not None:
+            self._driver.write(osc_sequence(mode, "toaster", text))
 
     # --- writes by other processes ------------------------------------------------------
 

@@ -14,13 +14,25 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from toaster_tui.core.models import ArticleDetail, ArticleRow, FeedRow, FeedSpec, UnreadCounts
-from toaster_tui.store import detail, listing
+from toaster_tui.core.models import (
+    ArticleDetail,
+    ArticleRow,
+    Config,
+    FeedRow,
+    FeedSpec,
+    UnreadCounts,
+)
+from toaster_tui.core.rules import ViewRule
+from toaster_tui.refresh.due import due_feed_ids
+from toaster_tui.refresh.notify import summary_for
+from toaster_tui.refresh.outcomes import FeedOutcome
+from toaster_tui.store import detail, listing, retention
 from toaster_tui.store.database import Store
 from toaster_tui.store.listing import ArticleFilter, Cursor
+from toaster_tui.store.views import view_counts
 
 __all__ = ["DataSource", "MarkSums", "OwnWrites", "SidebarData", "add_sums"]
 
@@ -36,6 +48,8 @@ class SidebarData:
 
     feeds: tuple[FeedRow, ...]
     counts: UnreadCounts
+    views: dict[str, int] = field(default_factory=dict)
+    """Unread articles in each saved view, by name."""
 
 
 class OwnWrites:
@@ -155,11 +169,11 @@ class DataSource:
         with self._use() as store:
             return listing.count_articles(store.db, flt)
 
-    def sidebar(self) -> SidebarData:
+    def sidebar(self, views: Sequence[ViewRule] = ()) -> SidebarData:
         with self._use() as store:
             db = store.db
             feeds, counts = listing.sidebar_counts(db)
-            return SidebarData(tuple(feeds), counts)
+            return SidebarData(tuple(feeds), counts, view_counts(db, views))
 
     def detail(self, article_id: int, source: str | None = None) -> ArticleDetail | None:
         """The reader pane's article without its related list (see `related`);
@@ -217,6 +231,21 @@ class DataSource:
         with self._use() as store:
             return [f.id for f in listing.list_feeds(store.db)]
 
+    def due_feed_ids(self, config: Config) -> list[int]:
+        """The subscribed feeds an automatic refresh fetches now (refresh/due.py)."""
+        with self._use() as store:
+            feeds = listing.list_feeds(store.db)
+        return due_feed_ids(feeds, config, time.time(), automatic=True)
+
+    def after_refresh(self, outcomes: Sequence[FeedOutcome],
+                      config: Config) -> tuple[int, str | None]:
+        """Retention once a refresh is done (articles deleted), and the notice of new
+        articles from notify feeds (None: nothing to say)."""
+        with self._use() as store:
+            ids = {f.url: f.id for f in listing.list_feeds(store.db)}
+            removed = retention.expire(store.db, retention.keep_days_by_feed(config, ids))
+            return removed, summary_for(store.db, outcomes, config)
+
     def last_fetched(self) -> float | None:
         """When the most recently refreshed feed was fetched (epoch seconds)."""
         with self._use() as store:
@@ -226,9 +255,10 @@ class DataSource:
 
     # --- writes ---------------------------------------------------------------
 
-    def sync_feeds(self, feeds: Sequence[FeedSpec]) -> dict[str, int]:
+    def sync_feeds(self, feeds: Sequence[FeedSpec], *,
+                   hidden_default: bool = False) -> dict[str, int]:
         with self._use() as store:
-            return store.sync_feeds(feeds)
+            return store.sync_feeds(feeds, hidden_default=hidden_default)
 
     # Each mark first sums what it will change (rows not yet in that state), so
     # the cache watch can expect it. If another process marks the same row in
@@ -268,9 +298,11 @@ class DataSource:
                 if flt.feed_id is not None:
                     sql += " AND a.feed_id = ?"
                     params.append(flt.feed_id)
+                if flt.all_topics:
+                    sql += " AND f.hidden_from_all = 0"
                 n, total = _sums(store.db, sql, params)
                 marked = store.mark_all_read(topic=flt.topic, feed_id=flt.feed_id,
-                                             upto_time=upto)
+                                             upto_time=upto, all_topics=flt.all_topics)
                 moved((-n, -total, 0, 0))
                 return marked
         # Search results and Starred: by id, page by page.

@@ -15,6 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import tomli_w
 import tomlkit
 from tomlkit.exceptions import TOMLKitError
 from tomlkit.toml_document import TOMLDocument
@@ -25,9 +26,10 @@ from toaster_tui.config.load import parse_config
 from toaster_tui.config.validate import feed_url_problem
 from toaster_tui.core.errors import ConfigError, SubscriptionError
 from toaster_tui.core.models import FALLBACK_TOPIC, Config, FeedSpec
+from toaster_tui.core.rules import ViewRule
 from toaster_tui.core.sanitize import clean_line
 
-__all__ = ["add_feed", "add_feeds", "move_feed", "remove_feed", "rename_feed"]
+__all__ = ["add_feed", "add_feeds", "add_view", "move_feed", "remove_feed", "rename_feed"]
 
 _BOM = "\ufeff"
 _ATTEMPTS = 3
@@ -126,6 +128,49 @@ def rename_feed(path: Path, url: str, title: str | None) -> Config:
         return _replaced(current.feeds, index, title=title)
 
     return _edit(path, change)
+
+
+def add_view(path: Path, view: ViewRule) -> Config:
+    """Append a `[[views]]` table at the end of the file (every byte before it
+    stays as it was); refuses a name already in use."""
+    name = clean_line(view.name)
+    if not name:
+        raise SubscriptionError("a view needs a name")
+    view = replace(view, name=name, search=clean_line(view.search) or None)
+    with _LOCK:
+        for _ in range(_ATTEMPTS):
+            old = _read(path)
+            current = parse_config(old or b"", path)  # invalid: ConfigError, file untouched
+            if any(v.name.casefold() == name.casefold() for v in current.views):
+                raise SubscriptionError(f"there is a view named {name!r} already")
+            text = (old or b"").decode("utf-8")
+            nl = "\r\n" if "\r\n" in text else "\n"
+            lead = "" if not text.strip() else ("" if text.endswith("\n") else nl) + nl
+            new = (text + lead + _view_table(view).replace("\n", nl)).encode("utf-8")
+            try:
+                result = parse_config(new, path)
+            except ConfigError as exc:
+                raise SubscriptionError(f"edit refused, the result would be invalid "
+                                        f"({exc.line}:{exc.col}: {exc.message})") from None
+            if (result.views != (*current.views, view) or result.feeds != current.feeds
+                    or result.filters != current.filters):
+                raise SubscriptionError(f"cannot add the view to {path}; edit it by hand")
+            if _read(path) != old:
+                continue  # edited by hand meanwhile: redo the edit on the newer text
+            _write(path, old, new)
+            return result
+    raise SubscriptionError(f"{path} kept changing while it was being edited; try again")
+
+
+def _view_table(view: ViewRule) -> str:
+    table: dict[str, Any] = {"name": view.name}
+    for key in ("search", "topic", "feed", "since_days"):
+        if getattr(view, key) is not None:
+            table[key] = getattr(view, key)
+    for key in ("unread", "starred"):
+        if getattr(view, key):
+            table[key] = True
+    return "[[views]]\n" + tomli_w.dumps(table)
 
 
 def _index_of(config: Config, url: str) -> int:

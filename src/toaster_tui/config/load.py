@@ -12,7 +12,7 @@ import tomli_w
 
 from toaster_tui.config import paths
 from toaster_tui.config.atomic import write_atomic
-from toaster_tui.config.validate import validate_config
+from toaster_tui.config.validate import FEED_RULE_KEYS, validate_config
 from toaster_tui.core.errors import ConfigError
 from toaster_tui.core.models import Config, FeedSpec
 
@@ -122,6 +122,10 @@ def dump_config(config: Config) -> str:
         "per_host": s.per_host,
         "timeout": s.timeout,
         "max_bytes": s.max_bytes,
+        "keep_days": s.keep_days,
+        "notify": s.notify,
+        "hidden_from_all": s.hidden_from_all,
+        "desktop_notify": s.desktop_notify,
     }
     if s.topics:
         settings["topics"] = list(s.topics)
@@ -133,11 +137,13 @@ def dump_config(config: Config) -> str:
     return tomli_w.dumps(doc)
 
 
-def _feed_table(feed: FeedSpec) -> Mapping[str, str | bool]:
-    table: dict[str, str | bool] = {"url": feed.url, "topic": feed.topic}
+def _feed_table(feed: FeedSpec) -> Mapping[str, str | int | bool]:
+    table: dict[str, str | int | bool] = {"url": feed.url, "topic": feed.topic}
     if feed.title:
         table["title"] = feed.title
-    if feed.full_text is not None:
-        table["full_text"] = feed.full_text
+    for key in FEED_RULE_KEYS:  # only the rules the feed sets itself
+        value = getattr(feed, key)
+        if value is not None:
+            table[key] = value
     return table
 

@@ -6,8 +6,6 @@ key gets a "did you mean" hint.
 
 from __future__ import annotations
 
-import difflib
-import json
 import math
 import shlex
 from pathlib import Path
@@ -15,17 +13,25 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from toaster_tui.config.locate import Locator, Where
+from toaster_tui.config.rules import filters_from, views_from
+from toaster_tui.config.wording import UNSAFE_WHAT as _UNSAFE_WHAT
+from toaster_tui.config.wording import show as _show
+from toaster_tui.config.wording import unknown as _unknown
+from toaster_tui.config.wording import unsafe_text as _unsafe_text
 from toaster_tui.core.errors import ConfigError
 from toaster_tui.core.models import FALLBACK_TOPIC, Config, FeedSpec, Settings, SyncSpec
-from toaster_tui.core.sanitize import is_terminal_safe
 
 __all__ = ["FEED_KEYS", "SETTINGS_KEYS", "SYNC_KEYS", "SYNC_SERVICES", "TOP_KEYS",
            "feed_url_problem", "server_url_problem", "validate_config"]
 
-TOP_KEYS = ("settings", "feeds", "sync")
+TOP_KEYS = ("settings", "feeds", "filters", "views", "sync")
 SETTINGS_KEYS = ("refresh_minutes", "concurrency", "per_host", "timeout", "max_bytes", "topics",
-                 "full_text")
-FEED_KEYS = ("url", "topic", "title", "full_text")
+                 "keep_days", "notify", "hidden_from_all", "desktop_notify", "full_text")
+# The per-feed rules: each may sit on a [[feeds]] entry, its default in [settings].
+FEED_RULE_KEYS = ("refresh_minutes", "keep_days", "notify", "hidden_from_all", "full_text")
+FEED_KEYS = ("url", "topic", "title", *FEED_RULE_KEYS)
+_BOOL_KEYS = ("notify", "hidden_from_all", "full_text")
+DESKTOP_NOTIFY = ("auto", "osc9", "osc777", "off")
 SYNC_KEYS = ("service", "url", "username", "password_command")
 SYNC_SERVICES = ("greader",)
 
@@ -35,12 +41,14 @@ _INT_RULES: dict[str, tuple[int, int | None, str]] = {
     "concurrency": (1, 256, "an integer from 1 to 256"),
     "per_host": (1, 64, "an integer from 1 to 64"),
     "max_bytes": (1024, None, "an integer >= 1024"),
+    "keep_days": (0, None, "an integer >= 0 (0 = keep for ever)"),
 }
 _MAX_TIMEOUT = 600.0
 # Upper bounds: a setting beyond these is a typo, and would disable a limit.
 _INT_CAPS: dict[str, tuple[int, str]] = {
     "refresh_minutes": (525_600, "525600 (a year)"),
     "max_bytes": (1 << 30, "1073741824 (1 GiB)"),
+    "keep_days": (36_500, "36500 (a hundred years)"),
 }
 
 
@@ -78,8 +86,14 @@ class _Validator:
                 raise self._fail((key,), _unknown(key, TOP_KEYS, "at the top level"))
         settings = self._settings(raw.get("settings", {}))
         feeds = self._feeds(raw.get("feeds", []))
+        filters = filters_from(raw.get("filters", []), self._fail, self._line)
+        views = views_from(raw.get("views", []), self._fail, self._line)
         sync = self._sync(raw["sync"]) if "sync" in raw else None
-        return Config(path=self._path, settings=settings, feeds=feeds, sync=sync)
+        return Config(path=self._path, settings=settings, feeds=feeds, filters=filters,
+                      views=views, sync=sync)
+
+    def _line(self, at: Where) -> int:
+        return self._where.key_at(at)[0]
 
     def _settings(self, raw: object) -> Settings:
         if not isinstance(raw, dict):
@@ -88,19 +102,19 @@ class _Validator:
             if key not in SETTINGS_KEYS:
                 raise self._fail(("settings", key), _unknown(key, SETTINGS_KEYS, "in [settings]"))
         values: dict[str, Any] = {}
-        for key, (low, high, wanted) in _INT_RULES.items():
-            if key not in raw:
-                continue
-            number = raw[key]
-            if (isinstance(number, bool) or not isinstance(number, int) or number < low
-                    or (high is not None and number > high)):
-                raise self._fail(("settings", key), f"{key} must be {wanted}, not {_show(number)}",
+        for key in _INT_RULES:
+            if key in raw:
+                values[key] = self._int(("settings", key), raw[key])
+        for key in _BOOL_KEYS:
+            if key in raw:
+                values[key] = self._bool(("settings", key), raw[key])
+        if "desktop_notify" in raw:
+            mode = raw["desktop_notify"]
+            if mode not in DESKTOP_NOTIFY:
+                raise self._fail(("settings", "desktop_notify"), "desktop_notify must be one of "
+                                 f"{', '.join(map(_show, DESKTOP_NOTIFY))}, not {_show(mode)}",
                                  value=True)
-            cap = _INT_CAPS.get(key)
-            if cap is not None and number > cap[0]:
-                raise self._fail(("settings", key), f"{key} must be at most {cap[1]}, "
-                                 f"not {_show(number)}", value=True)
-            values[key] = number
+            values["desktop_notify"] = mode
         if "timeout" in raw:
             seconds = raw["timeout"]
             if (isinstance(seconds, bool) or not isinstance(seconds, int | float)
@@ -110,13 +124,24 @@ class _Validator:
             values["timeout"] = float(seconds)
         if "topics" in raw:
             values["topics"] = self._topics(raw["topics"])
-        if "full_text" in raw:
-            values["full_text"] = self._flag(("settings", "full_text"), raw["full_text"])
         return Settings(**values)
 
-    def _flag(self, at: Where, value: object) -> bool:
+    def _int(self, where: Where, value: object) -> int:
+        """An integer setting or feed rule named by the last part of `where`, checked."""
+        key = str(where[-1])
+        low, high, wanted = _INT_RULES[key]
+        if (isinstance(value, bool) or not isinstance(value, int) or value < low
+                or (high is not None and value > high)):
+            raise self._fail(where, f"{key} must be {wanted}, not {_show(value)}", value=True)
+        cap = _INT_CAPS.get(key)
+        if cap is not None and value > cap[0]:
+            raise self._fail(where, f"{key} must be at most {cap[1]}, not {_show(value)}",
+                             value=True)
+        return value
+
+    def _bool(self, where: Where, value: object) -> bool:
         if not isinstance(value, bool):
-            raise self._fail(at, f"{at[-1]} must be true or false, not {_show(value)}",
+            raise self._fail(where, f"{where[-1]} must be true or false, not {_show(value)}",
                              value=True)
         return value
 
@@ -185,11 +210,14 @@ class _Validator:
         if title is not None and _unsafe_text(title):
             raise self._fail(("feeds", index, "title"),
                              f"title must not contain {_UNSAFE_WHAT}: {_show(title)}", value=True)
-        full_text = entry.get("full_text")
-        if full_text is not None:
-            full_text = self._flag(("feeds", index, "full_text"), full_text)
+        rules: dict[str, Any] = {}
+        for key in FEED_RULE_KEYS:
+            if key in entry:
+                where = ("feeds", index, key)
+                rules[key] = (self._bool(where, entry[key]) if key in _BOOL_KEYS
+                              else self._int(where, entry[key]))
         return FeedSpec(url=url.strip(), topic=topic.strip(), title=(title or "").strip() or None,
-                        full_text=full_text)
+                        **rules)
 
     def _sync(self, raw: object) -> SyncSpec:
         if not isinstance(raw, dict):
@@ -251,12 +279,6 @@ _PLAIN_PASSWORD = (
     'password_command = "pass show feeds", or the TOASTER_SYNC_PASSWORD environment variable'
 )
 
-_UNSAFE_WHAT = "line breaks, tabs, control characters or bidi overrides"
-
-
-def _unsafe_text(value: str) -> bool:
-    """A topic or title that would drive the terminal or break a line."""
-    return not is_terminal_safe(value) or "\n" in value or "\t" in value
 
 
 def feed_url_problem(url: str) -> str | None:
@@ -285,26 +307,4 @@ def server_url_problem(url: str) -> str | None:
         return f"url must not have a ?query or #fragment: {_show(url)}"
     return None
 
-
-def _unknown(key: str, known: tuple[str, ...], where: str) -> str:
-    close = difflib.get_close_matches(key, known, n=1)
-    hint = f'did you mean "{close[0]}"?' if close else "known keys: " + ", ".join(known)
-    return f"unknown key {_show(key)} {where} ({hint})"
-
-
-def _show(value: object) -> str:
-    """A short, terminal-safe rendering of a TOML value for messages."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        shown = json.dumps(value if len(value) <= 80 else value[:77] + "...", ensure_ascii=False)
-        # json leaves bidi overrides and other invisible format characters alone.
-        return "".join(ch if ch.isprintable() else f"\\u{ord(ch):04x}" for ch in shown)
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, dict):
-        return "a table"
-    return "a date/time"
 

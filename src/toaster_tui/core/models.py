@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from toaster_tui.core.rules import FilterRule, ViewRule
+
 DEFAULT_TOPICS: tuple[str, ...] = (
     "Technology", "Design", "Programming", "Science", "News", "Gaming",
     "Entertainment", "Business", "Finance", "Sports", "Health", "Food",
@@ -23,6 +25,11 @@ class FeedSpec:
     url: str
     topic: str = FALLBACK_TOPIC
     title: str | None = None
+    # Per-feed rules as written on the entry; None follows [settings] (Config.rules).
+    refresh_minutes: int | None = None
+    keep_days: int | None = None
+    notify: bool | None = None
+    hidden_from_all: bool | None = None
     full_text: bool | None = None
     """Fetch each new article's web page; None: as [settings] full_text says."""
 
@@ -32,7 +39,8 @@ class Settings:
     """The `[settings]` table of config.toml."""
 
     refresh_minutes: int = 30
-    """Background refresh period in the TUI; 0 means manual only."""
+    """Feeds are fetched at most this often (feeds may override); the TUI refreshes
+    the feeds due in the background. 0: only by hand."""
     concurrency: int = 64
     """Simultaneous fetches in all (the fetches themselves cost little CPU; a
     refresh of many feeds is bound by latency x feeds / concurrency)."""
@@ -44,6 +52,14 @@ class Settings:
     """Size cap of one response after decompression."""
     topics: tuple[str, ...] = ()
     """Sidebar order; unknown topics follow."""
+    keep_days: int = 0
+    """Read, unstarred articles older than this many days are deleted; 0 keeps them."""
+    notify: bool = False
+    """Say so when a refresh brings new articles (feeds may override)."""
+    hidden_from_all: bool = False
+    """Leave feeds out of "All Topics" (feeds may override)."""
+    desktop_notify: str = "auto"
+    """How the app's notifications reach the desktop: "auto", "osc9", "osc777" or "off"."""
     full_text: bool = False
     """The default of the feeds' `full_text`: fetch each new article's own page."""
 
@@ -65,15 +81,40 @@ class SyncSpec:
 
 
 @dataclass(frozen=True)
+class FeedRules:
+    """A feed's rules with [settings]' defaults filled in."""
+
+    refresh_minutes: int
+    """Fetched at most this often; 0: only by hand (`r`, `R`, `toaster refresh`)."""
+    keep_days: int
+    notify: bool
+    hidden_from_all: bool
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path
     settings: Settings = field(default_factory=Settings)
     feeds: tuple[FeedSpec, ...] = ()
     sync: SyncSpec | None = None
+    filters: tuple[FilterRule, ...] = ()
+    views: tuple[ViewRule, ...] = ()
 
     def full_text(self, feed: FeedSpec) -> bool:
         """Whether new articles of `feed` get their web page fetched."""
         return self.settings.full_text if feed.full_text is None else feed.full_text
+
+    def rules(self, feed: FeedSpec) -> FeedRules:
+        """`feed`'s own keys, else the [settings] defaults."""
+        s = self.settings
+        return FeedRules(
+            refresh_minutes=(s.refresh_minutes if feed.refresh_minutes is None
+                             else feed.refresh_minutes),
+            keep_days=s.keep_days if feed.keep_days is None else feed.keep_days,
+            notify=s.notify if feed.notify is None else feed.notify,
+            hidden_from_all=(s.hidden_from_all if feed.hidden_from_all is None
+                             else feed.hidden_from_all),
+        )
 
     def topic_order(self) -> list[str]:
         """Topics for the sidebar: settings.topics, then defaults, then the rest."""

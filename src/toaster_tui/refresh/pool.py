@@ -20,6 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from toaster_tui.core.rules import FilterRule
 from toaster_tui.refresh.worker import (
     PIPELINE,
     WorkerAnswer,
@@ -73,8 +74,9 @@ class WorkerPool:
     """
 
     def __init__(self, db_path: Path, writer: ThreadPoolExecutor, processes: bool,
-                 nice: int = 0) -> None:
+                 nice: int = 0, filters: tuple[FilterRule, ...] = ()) -> None:
         self.db_path = db_path
+        self.filters = filters
         self.writer = writer
         self.processes = processes
         self.nice = nice
@@ -131,7 +133,7 @@ class WorkerPool:
         answers_r, answers_w = MP_CONTEXT.Pipe(duplex=False)
         process = MP_CONTEXT.Process(target=worker_main,
                                      args=(jobs_r, answers_w, str(self.db_path), self._lock,
-                                           self.nice),
+                                           self.nice, self.filters),
                                      name="toaster-parse", daemon=True)
         process.start()
         jobs_r.close()

@@ -23,6 +23,7 @@ from typing import TypeVar
 
 from toaster_tui.core.errors import StorageError
 from toaster_tui.core.models import Settings
+from toaster_tui.core.rules import FilterRule
 from toaster_tui.core.sanitize import clean_line
 from toaster_tui.feeds.fetch import Fetcher, FetchResult, Outcome
 from toaster_tui.refresh.outcomes import FeedOutcome, ProgressFn, RefreshReport, backoff_until
@@ -57,12 +58,15 @@ class Refresher:
         *,
         processes: bool | None = None,
         worker_nice: int = 0,
+        filters: Sequence[FilterRule] = (),
     ) -> None:
         self.db_path = db_path
         self.settings = settings
         self.processes = processes
         """True/False forces the parse pool kind; None picks by feed count."""
         self.worker_nice = worker_nice
+        self.filters = tuple(filters)
+        """[[filters]] applied to the new articles of every feed stored."""
         """How much nicer than the parent the parse processes run (WORKER_NICE under a UI)."""
 
     async def run(
@@ -76,7 +80,8 @@ class Refresher:
         # The database thread: small writes, and in thread mode the parsing too.
         writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="toaster-db",
                                     initializer=init_worker,
-                                    initargs=(str(self.db_path), threading.Lock()))
+                                    initargs=(str(self.db_path), threading.Lock(),
+                                              self.filters))
         report = RefreshReport()
         pool: WorkerPool | None = None
         try:
@@ -85,7 +90,8 @@ class Refresher:
                 writer, functools.partial(write_locked, lambda s: s.fetch_states(feed_ids)))
             use_processes = (self.processes if self.processes is not None
                              else len(states) >= PROCESS_POOL_THRESHOLD)
-            pool = WorkerPool(self.db_path, writer, use_processes, self.worker_nice)
+            pool = WorkerPool(self.db_path, writer, use_processes, self.worker_nice,
+                              self.filters)
             job = _RefreshJob(self.settings, writer, pool, due_only)
             total = len(states)
             done = 0

@@ -24,8 +24,10 @@ from typing import Any, Literal, TypeVar
 
 from toaster_tui.core.errors import FeedError, StorageError
 from toaster_tui.core.models import FeedData
+from toaster_tui.core.rules import FilterRule
 from toaster_tui.core.sanitize import clean_line
 from toaster_tui.store.database import Store
+from toaster_tui.store.filters import FilterSet
 
 T = TypeVar("T")
 
@@ -36,10 +38,12 @@ while writing), it goes on parsing the next ones instead of waiting."""
 _worker = threading.local()
 
 
-def init_worker(db_path: str, lock: Any) -> None:
-    """Pool initializer: where the database is and the lock all writers share."""
+def init_worker(db_path: str, lock: Any, filters: tuple[FilterRule, ...] = ()) -> None:
+    """Pool initializer: where the database is, the lock all writers share and
+    the filters to apply to new articles."""
     _worker.db_path = db_path
     _worker.lock = lock
+    _worker.filters = filters
     _worker.store = None
     if multiprocessing.parent_process() is not None:
         # Close the connection when the worker process ends (no atexit there).
@@ -54,6 +58,9 @@ def _store() -> Store:
     store: Store | None = _worker.store
     if store is None:
         store = _worker.store = Store(Path(_worker.db_path))
+        filters = getattr(_worker, "filters", ())
+        if filters:
+            store.filters = FilterSet(filters)  # compiled once per worker
     return store
 
 
@@ -117,13 +124,14 @@ def _save(store: Store, data: FeedData, feed_id: int, status: int, etag: str | N
     return WorkerAnswer("updated", counts.new, counts.updated)
 
 
-def worker_main(jobs: Any, answers: Any, db_path: str, lock: Any, nice: int) -> None:
+def worker_main(jobs: Any, answers: Any, db_path: str, lock: Any, nice: int,
+                filters: tuple[FilterRule, ...] = ()) -> None:
     """A worker process: parse and store jobs from the pipe until it closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
     if nice:
         with contextlib.suppress(OSError):
             os.nice(nice)
-    init_worker(db_path, lock)
+    init_worker(db_path, lock, filters)
     # Parsed feeds waiting for their turn to be written, in the order received.
     ready: deque[tuple[tuple[Any, ...], FeedData | WorkerAnswer]] = deque()
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from toaster_tui.core.errors import StorageError
 from toaster_tui.core.models import Enclosure, EntryData, FeedData, FeedSpec, first_media
+from toaster_tui.store.filters import FilterSet
 from toaster_tui.store.schema import index_articles_after, last_article_id, migrate
 from toaster_tui.store.synced import queue_changes
 
@@ -170,15 +171,19 @@ class Store:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.db = connect(path)
+        self.filters: FilterSet | None = None
+        """[[filters]] to apply to the articles each save_feed inserts."""
 
     def close(self) -> None:
         self.db.close()
 
     # --- subscriptions ------------------------------------------------------
 
-    def sync_feeds(self, feeds: Sequence[FeedSpec]) -> dict[str, int]:
+    def sync_feeds(self, feeds: Sequence[FeedSpec], *,
+                   hidden_default: bool = False) -> dict[str, int]:
         """Make the local feeds match config.toml; returns url -> feed id.
 
+        `hidden_default` is [settings] hidden_from_all, for feeds that do not set it.
         Server feeds (sync) are the sync's: neither touched nor returned here.
         """
         with self._transaction():
@@ -193,6 +198,11 @@ class Store:
                        title_override = excluded.title_override,
                        full_text = excluded.full_text, subscribed = 1""",
                 [(f.url, f.topic, f.title, f.full_text) for f in feeds],
+            )
+            self.db.executemany(
+                "UPDATE feeds SET hidden_from_all = ? WHERE url = ? AND hidden_from_all != ?",
+                [(int(h), f.url, int(h)) for f in feeds
+                 for h in [hidden_default if f.hidden_from_all is None else f.hidden_from_all]],
             )
             # A feed subscribed again starts afresh: not gone, no back-off.
             self.db.executemany(
@@ -242,13 +252,21 @@ class Store:
             existing = dict(self.db.execute(
                 "SELECT key, content_hash FROM articles WHERE feed_id = ?", (feed_id,)
             ).fetchall())
+            # Deleted by retention: still in the feed, but never new again.
+            forgotten = {k for (k,) in self.db.execute(
+                "SELECT key FROM forgotten WHERE feed_id = ?", (feed_id,))}
+            still_there: list[tuple[int, int, str]] = []
             inserts: list[tuple[object, ...]] = []
+            hidden = 0
             updates: list[tuple[object, ...]] = []
             seen: set[str] = set()
             for entry in data.entries:
                 if entry.key in seen:  # duplicate ids in one document: first wins
                     continue
                 seen.add(entry.key)
+                if entry.key in forgotten:
+                    still_there.append((now, feed_id, entry.key))
+                    continue
                 digest = content_hash(entry)
                 old = existing.get(entry.key)
                 if old == digest:
@@ -277,6 +295,12 @@ class Store:
                     inserts,
                 )
                 index_articles_after(self.db, indexed_upto)
+                if self.filters:
+                    hidden = self.filters.on_new(self.db, feed_id, indexed_upto, now)
+            if still_there:
+                self.db.executemany(
+                    "UPDATE forgotten SET last_seen = ? WHERE feed_id = ? AND key = ?",
+                    still_there)
             if updates:
                 # Read and starred are not in the SET list: an update keeps them.
                 # Nor is a fetched page's text (store/pages.py): it stays searchable.
@@ -305,7 +329,8 @@ class Store:
                 (data.title, data.site_url, data.language, etag, last_modified, fetch_url,
                  now, status, feed_id),
             )
-        return StoreCounts(new=len(inserts), updated=len(updates))
+        # A hidden article is never new: not in the refresh's count nor its notice.
+        return StoreCounts(new=len(inserts) - hidden, updated=len(updates))
 
     def save_not_modified(
         self, feed_id: int, *, fetch_url: str | None, now: int | None = None
@@ -362,13 +387,20 @@ class Store:
                 "UPDATE articles SET starred = ? WHERE id = ?", (int(starred), article_id)
             )
 
+    def apply_filters(self, filters: FilterSet, now: int | None = None) -> list[int]:
+        """Every filter on the whole cache, in one transaction; changes per filter."""
+        now = int(time.time()) if now is None else now
+        with self._transaction():
+            return filters.apply_cached(self.db, now)
+
     def mark_all_read(
         self, *, topic: str | None = None, feed_id: int | None = None,
-        upto_time: int | None = None,
+        upto_time: int | None = None, all_topics: bool = False,
     ) -> int:
         """Mark every subscribed article of a topic / feed (or all) read.
 
-        `upto_time` protects articles that arrived after the user looked.
+        `upto_time` protects articles that arrived after the user looked;
+        `all_topics` leaves out the feeds hidden from All Topics.
         """
         clauses = ["a.read = 0", "f.subscribed = 1"]
         params: list[object] = []
@@ -381,6 +413,8 @@ class Store:
         if upto_time is not None:
             clauses.append("a.first_seen <= ?")
             params.append(upto_time)
+        if all_topics:
+            clauses.append("f.hidden_from_all = 0")
         chosen = f"""SELECT a.id FROM articles a JOIN feeds f ON f.id = a.feed_id
                      WHERE {' AND '.join(clauses)}"""
         with self._transaction():

@@ -68,7 +68,7 @@ def related_articles(db: sqlite3.Connection, article_id: int, limit: int = 5) ->
             FROM (SELECT rowid, {RELATED_RANK} AS score FROM articles_fts
                   WHERE articles_fts MATCH ? ORDER BY score LIMIT ?) r
             JOIN articles a ON a.id = r.rowid JOIN feeds f ON f.id = a.feed_id
-            WHERE f.subscribed = 1 AND a.id != ? AND r.score <= ?
+            WHERE f.subscribed = 1 AND a.hidden = 0 AND a.id != ? AND r.score <= ?
             ORDER BY round(r.score, 2), a.sort_time DESC""",
         (query, limit * 4 + 4, article_id, bar),
     ).fetchall()
@@ -94,7 +94,7 @@ def _shared_title_hits(db: sqlite3.Connection, title: str, article_id: int,
             FROM (SELECT rowid, {RELATED_RANK} AS score FROM articles_fts
                   WHERE articles_fts MATCH ? ORDER BY score LIMIT ?) r
             JOIN articles a ON a.id = r.rowid JOIN feeds f ON f.id = a.feed_id
-            WHERE f.subscribed = 1 AND a.id != ?
+            WHERE f.subscribed = 1 AND a.hidden = 0 AND a.id != ?
             ORDER BY round(r.score, 2), a.sort_time DESC""",
         (query, limit + 1, article_id),
     ).fetchall()

@@ -8,9 +8,11 @@ order of relevance instead (see `SEARCH_RANK`), newest first among equals.
 from __future__ import annotations
 
 import contextlib
+import json
 import sqlite3
+import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from toaster_tui.core.models import ArticleRow, FeedRow, UnreadCounts
@@ -28,6 +30,14 @@ class ArticleFilter:
     unread_only: bool = False
     starred_only: bool = False
     search: str | None = None
+    feed_glob: str | None = None
+    """Feeds whose URL matches this glob (SQLite GLOB: `*`, `?`, `[...]`), as in [[views]]."""
+    since_days: int | None = None
+    """Only articles dated within the last this many days."""
+    hidden: bool = False
+    """List the articles filters hid (and only those) instead of the visible ones."""
+    all_topics: bool = False
+    """The "All Topics" listing: leaves out feeds set to hidden_from_all."""
 
 
 # Ranking costs about 4 us a match (bm25 and the join for every one), so a
@@ -68,10 +78,24 @@ def _where(flt: ArticleFilter, *, search: bool = True) -> tuple[list[str], list[
     if flt.feed_url is not None:
         clauses.append("f.url = ?")
         params.append(flt.feed_url)
+    if flt.hidden:
+        clauses.append("a.hidden = 1")
+    elif not flt.unread_only:
+        # Hiding also marks read: an unread listing leaves hidden articles out
+        # already, and keeps to its partial indexes.
+        clauses.append("a.hidden = 0")
+    if flt.feed_glob is not None:
+        clauses.append("f.url GLOB ?")
+        params.append(flt.feed_glob)
+    if flt.since_days is not None:
+        clauses.append("a.sort_time >= ?")
+        params.append(int(time.time()) - flt.since_days * 86_400)
     if flt.unread_only:
         clauses.append("a.read = 0")
     if flt.starred_only:
         clauses.append("a.starred = 1")
+    if flt.all_topics:
+        clauses.append("f.hidden_from_all = 0")
     if flt.search is not None and search:
         clauses.append("a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
         params.append(_match(flt))
@@ -176,6 +200,24 @@ def count_articles(db: sqlite3.Connection, flt: ArticleFilter = ArticleFilter())
         raise
 
 
+def article_ids(db: sqlite3.Connection, flt: ArticleFilter,
+                among: Sequence[int] | None = None) -> set[int]:
+    """The ids of every article of a listing (only those `among` these), unordered:
+    saved views count with them."""
+    clauses, params = _where(flt)
+    if among is not None:
+        clauses.append("a.id IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(list(among)))
+    sql = f"""SELECT a.id FROM articles a JOIN feeds f ON f.id = a.feed_id
+              WHERE {" AND ".join(clauses)}"""
+    try:
+        return {r[0] for r in db.execute(sql, params)}
+    except sqlite3.OperationalError:
+        if flt.search is not None:
+            return set()
+        raise
+
+
 def _unread_by_feed(db: sqlite3.Connection) -> dict[int, int]:
     """Unread articles per feed (a walk of the unread index only)."""
     return dict(
@@ -187,7 +229,13 @@ def unread_counts(db: sqlite3.Connection, unread: dict[int, int] | None = None) 
     """Unread per subscribed feed and topic, plus the total and starred count.
 
     `unread` is `_unread_by_feed`'s answer when the caller has it already."""
-    topics = dict(db.execute("SELECT id, topic FROM feeds WHERE subscribed = 1").fetchall())
+    topics: dict[int, str] = {}
+    hidden: set[int] = set()  # in their topic's count, not in All Topics'
+    for feed_id, topic, hidden_from_all in db.execute(
+            "SELECT id, topic, hidden_from_all FROM feeds WHERE subscribed = 1"):
+        topics[feed_id] = topic
+        if hidden_from_all:
+            hidden.add(feed_id)
     by_feed: dict[int, int] = dict.fromkeys(topics, 0)
     for feed_id, n in (_unread_by_feed(db) if unread is None else unread).items():
         if feed_id in by_feed:
@@ -197,16 +245,20 @@ def unread_counts(db: sqlite3.Connection, unread: dict[int, int] | None = None) 
         by_topic[topics[feed_id]] += n
     starred = db.execute(
         """SELECT count(*) FROM articles a JOIN feeds f ON f.id = a.feed_id
-           WHERE a.starred = 1 AND f.subscribed = 1"""
+           WHERE a.starred = 1 AND a.hidden = 0 AND f.subscribed = 1"""
     ).fetchone()[0]
     return UnreadCounts(
-        by_feed=by_feed, by_topic=dict(by_topic), total=sum(by_feed.values()), starred=int(starred)
+        by_feed=by_feed, by_topic=dict(by_topic),
+        total=sum(n for f, n in by_feed.items() if f not in hidden), starred=int(starred)
     )
 
 
 def list_feeds(db: sqlite3.Connection, unread: dict[int, int] | None = None) -> list[FeedRow]:
     """Subscribed feeds with article and unread counts, in subscription order."""
     totals = dict(db.execute("SELECT feed_id, count(*) FROM articles GROUP BY feed_id"))
+    for feed_id, hidden in db.execute(
+            "SELECT feed_id, count(*) FROM articles WHERE hidden = 1 GROUP BY feed_id"):
+        totals[feed_id] -= hidden
     if unread is None:
         unread = _unread_by_feed(db)
     rows = db.execute(

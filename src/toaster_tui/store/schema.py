@@ -163,6 +163,35 @@ _V5_SYNC = """
 """
 
 
+# Per-feed rules and retention. `hidden_from_all` mirrors config.toml (sync_feeds)
+# so listings and counts can leave such feeds out of "All Topics" in SQL.
+# `forgotten` remembers the identity of articles retention deleted: a feed still
+# carrying one must not bring it back as new. A tombstone is a few dozen bytes
+# (no body, no index entry); `last_seen` is when the feed last carried the key,
+# so `toaster vacuum` can drop tombstones for entries long gone from the feed.
+_V6_FEED_RULES_RETENTION = """
+        ALTER TABLE feeds ADD COLUMN hidden_from_all INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE forgotten (
+            feed_id   INTEGER NOT NULL REFERENCES feeds(id),
+            key       TEXT NOT NULL,
+            last_seen INTEGER NOT NULL,
+            PRIMARY KEY (feed_id, key)
+        ) WITHOUT ROWID;
+"""
+
+
+# Filters (`action = "hide"`): a hidden article stays in the cache, so the feed
+# never brings it back as new, but no listing, count, search or related list
+# shows it. Hiding also marks it read, so the unread indexes and counts need no
+# change; the small partial index serves `toaster articles --hidden` and the
+# per-feed totals (all rows minus the hidden ones).
+_V7_HIDDEN_ARTICLES = """
+        ALTER TABLE articles ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX articles_hidden ON articles (feed_id, sort_time DESC, id DESC)
+            WHERE hidden = 1;
+"""
+
+
 # MIGRATIONS[n] takes a database at version n to version n + 1.
 MIGRATIONS: dict[int, str] = {
     0: _CREATE_V1,
@@ -170,6 +199,8 @@ MIGRATIONS: dict[int, str] = {
     2: _V3_ENCLOSURES,
     3: _V4_FULL_TEXT,
     4: _V5_SYNC,
+    5: _V6_FEED_RULES_RETENTION,
+    6: _V7_HIDDEN_ARTICLES,
 }
 LATEST_VERSION = max(MIGRATIONS) + 1
 

@@ -47,6 +47,7 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ("s", "star / unstar (the sidebar's Starred lists them)"),
         ("u", "show unread only / all"),
         ("/", "search all cached articles (title and text)"),
+        ("v", "save the search, topic or feed and unread toggle as a view (sidebar)"),
         ("Esc", "clear the search and return to the topic"),
     )),
     ("Feeds", (

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
+from functools import partial
 from typing import ClassVar
 
 from textual import on
@@ -30,14 +32,18 @@ from toaster_tui.app.messages import Deferred, SidebarLoaded
 from toaster_tui.app.screens.article_actions import COUNTS_AFTER, ArticleActions
 from toaster_tui.app.screens.feed_actions import FeedActions
 from toaster_tui.app.screens.narrow import NARROW, NarrowLayout
+from toaster_tui.app.screens.save_view import SaveViewDialog, view_of
 from toaster_tui.app.screens.search import SearchActions
 from toaster_tui.app.widgets.article_list import ArticleList
 from toaster_tui.app.widgets.reader import ReaderPane
 from toaster_tui.app.widgets.sidebar import ALL, Sidebar, SidebarEntry
 from toaster_tui.app.widgets.status import StatusBar
+from toaster_tui.config import edit as config_edit
 from toaster_tui.core.models import ArticleRow, Config
+from toaster_tui.core.rules import ViewRule
 from toaster_tui.refresh.outcomes import RefreshReport
 from toaster_tui.store.listing import ArticleFilter
+from toaster_tui.store.views import view_filter
 
 __all__ = ["NARROW", "MainScreen"]
 
@@ -66,6 +72,7 @@ class MainScreen(ArticleActions, FeedActions, SearchActions, NarrowLayout, Scree
         Binding("s", "toggle_star", "Star", show=False),
         Binding("u", "toggle_unread", "Unread only", show=False),
         Binding("slash", "search", "Search"),
+        Binding("v", "save_view", "Save view", show=False),
         Binding("escape", "clear_search", "Clear search", show=False),
         Binding("o", "open_link", "Browser", show=False),
         Binding("y", "copy_link", "Copy link", show=False),
@@ -175,7 +182,7 @@ class MainScreen(ArticleActions, FeedActions, SearchActions, NarrowLayout, Scree
 
     def _query_sidebar(self) -> None:
         try:
-            data = self.data.sidebar()
+            data = self.data.sidebar(self.config.views if self.config else ())
         except BaseException:
             self.post_message(Deferred(self._sidebar_done))
             raise
@@ -212,8 +219,8 @@ class MainScreen(ArticleActions, FeedActions, SearchActions, NarrowLayout, Scree
         entry = self.sidebar.find(self.entry.key)
         if entry is not None and entry.data is not None:
             self.entry = entry.data  # fresh feed status for the banner
-        elif self.entry.kind in ("topic", "feed"):
-            self.sidebar.select_key(ALL.key)  # its topic or feed went away
+        elif self.entry.kind in ("topic", "feed", "view"):
+            self.sidebar.select_key(ALL.key)  # its topic, feed or view went away
         self._show_titles()
 
     def _show_titles(self) -> None:
@@ -223,6 +230,7 @@ class MainScreen(ArticleActions, FeedActions, SearchActions, NarrowLayout, Scree
         if counts is not None:
             entry = self.entry
             unread = {"all": counts.total, "starred": 0,
+                      "view": data.views.get(entry.title, 0) if data else 0,
                       "topic": counts.by_topic.get(entry.topic or "", 0),
                       "feed": counts.by_feed.get(entry.feed.id if entry.feed else -1, 0),
                       }[entry.kind]
@@ -267,11 +275,15 @@ class MainScreen(ArticleActions, FeedActions, SearchActions, NarrowLayout, Scree
         if self.search is not None:
             return ArticleFilter(search=self.search)
         entry = self.entry
+        if entry.kind == "view" and entry.view is not None:
+            flt = view_filter(entry.view)
+            return replace(flt, unread_only=flt.unread_only or self.unread_only)
         return ArticleFilter(
             topic=entry.topic if entry.kind == "topic" else None,
             feed_id=entry.feed.id if entry.kind == "feed" and entry.feed else None,
             starred_only=entry.kind == "starred",
             unread_only=self.unread_only,
+            all_topics=entry.kind == "all",
         )
 
     def show_listing(self, keep_id: int | None = None) -> None:
@@ -281,6 +293,8 @@ class MainScreen(ArticleActions, FeedActions, SearchActions, NarrowLayout, Scree
             empty = f"No unread articles in {self.entry.title}. Press u to show all."
         elif self.entry.kind == "starred":
             empty = "No starred articles yet. Press s on one to star it."
+        elif self.entry.kind == "view":
+            empty = f"Nothing in the view {self.entry.title} right now."
         else:
             empty = f"No articles in {self.entry.title} yet. Press r to refresh."
         current = self.articles.current
@@ -338,6 +352,17 @@ class MainScreen(ArticleActions, FeedActions, SearchActions, NarrowLayout, Scree
     def action_clear_search(self) -> None:
         if not self.back_to_list():
             super().action_clear_search()
+
+    def action_save_view(self) -> None:
+        """`v`: the current search, topic or feed and unread toggle as a [[views]] table."""
+        view = view_of(self.entry, self.search, self.unread_only)
+        taken = [v.name for v in (self.config or self.host.config).views]
+        self.app.push_screen(SaveViewDialog(view, taken), partial(self._save_view, view))
+
+    def _save_view(self, view: ViewRule, name: str | None) -> None:
+        if name:
+            self._edit(partial(config_edit.add_view, self._config_path(),
+                               replace(view, name=name)), f"Saved the view “{name}”.")
 
     def action_toggle_unread(self) -> None:
         self.unread_only = not self.unread_only

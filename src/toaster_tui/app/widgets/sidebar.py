@@ -1,4 +1,4 @@
-"""The topic sidebar: All Topics, each topic with its feeds, and Starred."""
+"""The topic sidebar: All Topics, each topic with its feeds, saved views, and Starred."""
 
 from __future__ import annotations
 
@@ -14,10 +14,13 @@ from textual.widgets.tree import TreeNode
 
 from toaster_tui.app.data import SidebarData
 from toaster_tui.core.models import Config, FeedRow
+from toaster_tui.core.rules import ViewRule
 
 __all__ = ["Sidebar", "SidebarEntry"]
 
-Kind = Literal["all", "topic", "feed", "starred"]
+Kind = Literal["all", "topic", "feed", "view", "starred"]
+VIEW_MARK = "» "
+"""Before a saved view's name: a listing of its own, not a topic."""
 _TOGGLE = Style.from_meta({"toggle": True})
 
 
@@ -29,11 +32,14 @@ class SidebarEntry:
     title: str
     topic: str | None = None
     feed: FeedRow | None = None
+    view: ViewRule | None = None
 
     @property
     def key(self) -> tuple[str, str | int | None]:
         if self.kind == "topic":
             return ("topic", self.topic)
+        if self.kind == "view":
+            return ("view", self.title)
         if self.kind == "feed":
             assert self.feed is not None
             return ("feed", self.feed.id)
@@ -80,6 +86,7 @@ class Sidebar(Tree[SidebarEntry]):
         self.auto_expand = False
         self._counts: dict[tuple[str, str | int | None], int] = {}
         self._structure: list[tuple[str, tuple[int, ...]]] | None = None
+        self._views: tuple[ViewRule, ...] = ()
         self._by_key: dict[tuple[str, str | int | None], TreeNode[SidebarEntry]] = {}
         """Every node by its entry's key."""
         self._looks: dict[tuple[str, str | int | None], tuple[object, ...]] = {}
@@ -101,8 +108,10 @@ class Sidebar(Tree[SidebarEntry]):
         self._counts = {("all", None): counts.total, ("starred", None): counts.starred}
         self._counts.update({("topic", t): n for t, n in counts.by_topic.items()})
         self._counts.update({("feed", f): n for f, n in counts.by_feed.items()})
-        if structure != self._structure:
+        self._counts.update({("view", name): n for name, n in data.views.items()})
+        if structure != self._structure or config.views != self._views:
             self._structure = structure
+            self._views = config.views
             self._rebuild(order, by_topic)
             return
         # The same feeds in the same places: fresh feed rows for the nodes, and a
@@ -135,6 +144,9 @@ class Sidebar(Tree[SidebarEntry]):
             for feed in by_topic[topic]:
                 leaf = SidebarEntry("feed", feed_title(feed), topic, feed)
                 self._by_key[leaf.key] = node.add_leaf(Text(leaf.title), leaf)
+        for view in self._views:  # under the topics, each a listing of its own
+            saved = SidebarEntry("view", view.name, view=view)
+            self._by_key[saved.key] = self.root.add_leaf(Text(view.name), saved)
         self._by_key[STARRED.key] = self.root.add_leaf("Starred", STARRED)
         self._looks = {key: (n.data.title, self._counts.get(key, 0), n.data.error)
                        for key, n in self._by_key.items() if n.data is not None}
@@ -225,7 +237,8 @@ class Sidebar(Tree[SidebarEntry]):
         label_style = style
         if entry.kind in ("all", "starred"):
             label_style = style + Style(bold=True)
-        name = ("★ " if entry.kind == "starred" else "") + entry.title
+        mark = {"starred": "★ ", "view": VIEW_MARK}.get(entry.kind, "")
+        name = mark + entry.title
         count = self._counts.get(entry.key, 0)
         tail = Text()
         if entry.error:
