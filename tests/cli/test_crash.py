@@ -11,7 +11,7 @@ import pytest
 from clirunner import Cli
 from feedsamples import make_items, rss2
 from feedserver import FeedServer
-from toaster_tui import cli as cli_module
+from toaster_tui.cli import feeds_commands, reading_commands
 
 
 def _files(cli: Cli) -> dict[str, bytes]:
@@ -37,7 +37,8 @@ def test_an_unexpected_error_is_one_line_and_a_crash_log(
     assert cli("refresh").code == 0
     before = _files(cli)
 
-    monkeypatch.setattr(cli_module, "article_line", _bug(ZeroDivisionError("a bug in the listing")))
+    monkeypatch.setattr(reading_commands, "article_line",
+                        _bug(ZeroDivisionError("a bug in the listing")))
     result = cli("articles")
 
     assert result.code == 70
@@ -59,7 +60,7 @@ def test_no_crash_log_location_still_gives_one_line(
     blocked = tmp_path / "not-a-dir"
     blocked.write_text("a file where the state dir should be", encoding="utf-8")
     monkeypatch.setenv("XDG_STATE_HOME", str(blocked))
-    monkeypatch.setattr(cli_module, "feed_line", _bug(RuntimeError("boom")))
+    monkeypatch.setattr(feeds_commands, "feed_line", _bug(RuntimeError("boom")))
     result = cli("feeds")
     assert result.code == 70
     [line] = result.err.splitlines()
