@@ -163,7 +163,7 @@ def article_detail(db: sqlite3.Connection, article_id: int, *,
 
 
 def read_enclosures(column: str) -> tuple[Enclosure, ...]:
-    """The `articles.enclosures` JSON (database.enclosures_json), checked when written;
+    """The `articles.enclosures` JSON (entries.enclosures_json), checked when written;
     anything else in it (a hand-edited cache) is skipped."""
     try:
         items: Any = json.loads(column)
