@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from tui_helpers import Library, make_app, screen_text, settle, wait_until, wheel
+from pathlib import Path
+
+from tui_helpers import (
+    FEEDS,
+    Library,
+    make_app,
+    screen_text,
+    settle,
+    wait_until,
+    wheel,
+    write_library,
+)
 
 from toaster_tui.app.widgets.article_list import ArticleList
 from toaster_tui.app.widgets.reader import ReaderPane
@@ -165,3 +176,13 @@ async def test_theme_switches_from_the_command_palette(library: Library) -> None
         assert app.theme == "textual-light"
         assert app.current_theme.dark is False
         assert "All Topics" in screen_text(app)
+
+
+async def test_the_status_line_counts_feeds_in_good_english(tmp_path: Path) -> None:
+    for count, expected in ((1, "· 1 feed"), (3, "· 3 feeds")):
+        lib = write_library(tmp_path / str(count), feeds=FEEDS[:count])
+        app = make_app(lib)
+        async with app.run_test(size=(140, 44)) as pilot:
+            await settle(pilot)
+            line = screen_text(app).splitlines()[-2]
+            assert line.rstrip().endswith(expected), line

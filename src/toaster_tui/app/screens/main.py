@@ -249,7 +249,7 @@ class MainScreen(ArticleActions, FeedActions, SearchActions, NarrowLayout, Scree
         if counts is not None and data is not None:
             feeds = len(data.feeds)
             failed = sum(1 for f in data.feeds if f.last_error)
-            text = f" {counts.total:,} unread · {feeds} feeds"
+            text = f" {counts.total:,} unread · {feeds} feed{'' if feeds == 1 else 's'}"
             if failed:
                 text += f" · {failed} failing (press !)"
             self.status.set_text(text)
