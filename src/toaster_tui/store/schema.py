@@ -219,9 +219,17 @@ def migrate(db: sqlite3.Connection, where: str) -> None:
                   f"PRAGMA user_version = {version + 1};\nCOMMIT;")
         try:
             db.executescript(script)
-        except BaseException:
+        except BaseException as exc:
             if db.in_transaction:
                 db.execute("ROLLBACK")
+            # Two processes opening a new cache at once (the app and a cron
+            # refresh) both read the old version; the second one's step then
+            # fails on what the first created. Go on from where the winner left it.
+            if isinstance(exc, sqlite3.OperationalError):
+                now = int(db.execute("PRAGMA user_version").fetchone()[0])
+                if now > version:
+                    version = now
+                    continue
             raise
         version += 1
 
