@@ -129,7 +129,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
     password = sync_password(config.sync)
     open_store(args, config).close()  # the cache exists, migrated, local feeds in step
     report = run_sync(paths.db_path(getattr(args, "db", None)), config.sync, password,
-                      timeout=config.settings.timeout)
+                      timeout=config.settings.timeout, filters=config.filters)
     out(f"synced: {report.feeds} server feeds, {report.new_items} new articles, "
          f"{report.pushed} changes sent, {report.state_changes} read/star updates "
          f"({report.seconds:.1f} s)")

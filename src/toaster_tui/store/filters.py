@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from toaster_tui.core.rules import FilterRule, compile_pattern
 from toaster_tui.store.fts import fts_query
+from toaster_tui.store.synced import queue_changes
 
 __all__ = ["FilterSet", "matches"]
 
@@ -25,6 +27,7 @@ DAY = 86_400
 # What each action sets, and the state of the rows it still has to change.
 _SET = {"hide": "hidden = 1, read = 1", "mark_read": "read = 1", "star": "starred = 1"}
 _TODO = {"hide": "a.hidden = 0", "mark_read": "a.read = 0", "star": "a.starred = 0"}
+_QUEUED = {"hide": ("read", True), "mark_read": ("read", True), "star": ("starred", True)}
 
 
 def matches(pattern: Any, text: str | None) -> bool:
@@ -176,5 +179,12 @@ def _rows(db: sqlite3.Connection, sql: str, params: Sequence[object]) -> list[An
 
 
 def _act(db: sqlite3.Connection, action: str, ids: set[int] | list[int]) -> None:
+    chosen = json.dumps(sorted(ids))
+    # A server article's read or star goes to the server like one made by
+    # hand; else the server's unread list would undo it at the next sync.
+    if action in _QUEUED:
+        field, value = _QUEUED[action]
+        queue_changes(db, field, value, "id IN (SELECT value FROM json_each(?))", (chosen,),
+                      int(time.time()))
     db.execute(f"UPDATE articles SET {_SET[action]} WHERE id IN"
-               " (SELECT value FROM json_each(?))", (json.dumps(sorted(ids)),))
+               " (SELECT value FROM json_each(?))", (chosen,))

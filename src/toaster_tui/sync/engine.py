@@ -15,16 +15,19 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from toaster_tui.core.errors import SyncError
 from toaster_tui.core.models import FALLBACK_TOPIC, EntryData, FeedData, SyncSpec
+from toaster_tui.core.rules import FilterRule
 from toaster_tui.feeds.enclosures import clean_enclosures
 from toaster_tui.feeds.parse import build_entry
 from toaster_tui.reading.entry_fields import plain_text_title
 from toaster_tui.store.database import Store
+from toaster_tui.store.filters import FilterSet
+from toaster_tui.store.schema import last_article_id
 from toaster_tui.store.synced import (
     ServerFeed,
     apply_server_state,
@@ -58,15 +61,18 @@ class SyncReport:
 
 def run_sync(db_path: Path, spec: SyncSpec, password: str, *, timeout: float = 30.0,
              item_limit: int = ITEM_LIMIT, batch: int = CONTENTS_BATCH,
+             filters: Sequence[FilterRule] = (),
              progress: ProgressFn | None = None) -> SyncReport:
-    """Sync the cache at `db_path` with the account `spec` names; SyncError on failure."""
+    """Sync the cache at `db_path` with the account `spec` names; SyncError on failure.
+
+    `filters` act on the new server items as on a refresh's new articles."""
     started = time.monotonic()
     say = progress or (lambda _text: None)
     store = Store(db_path)
     try:
         with GReaderClient(spec.url, spec.username, password, timeout=timeout) as client:
             try:
-                report = _sync(store, client, item_limit, batch, say)
+                report = _sync(store, client, FilterSet(filters), item_limit, batch, say)
             except SyncError as exc:
                 with store.transaction():
                     write_state(store.db, {"last_error": str(exc),
@@ -77,8 +83,8 @@ def run_sync(db_path: Path, spec: SyncSpec, password: str, *, timeout: float = 3
         store.close()
 
 
-def _sync(store: Store, client: GReaderClient, item_limit: int, batch: int,
-          say: ProgressFn) -> tuple[int, int, int, int]:
+def _sync(store: Store, client: GReaderClient, filters: FilterSet, item_limit: int,
+          batch: int, say: ProgressFn) -> tuple[int, int, int, int]:
     client.login()
     pushed = _push(store, client)
     if pushed:
@@ -93,7 +99,7 @@ def _sync(store: Store, client: GReaderClient, item_limit: int, batch: int,
     new = 0
     for start in range(0, len(missing), batch):
         items = list(client.items(missing[start:start + batch], batch=batch))
-        new += _store_items(store, items, feed_ids, by_stream)
+        new += _store_items(store, items, feed_ids, by_stream, filters)
         say(f"{new} new items")
     unread, starred = client.unread_ids(), client.starred_ids()
     with store.transaction():
@@ -126,7 +132,7 @@ def _server_feed(sub: Subscription) -> ServerFeed:
 
 
 def _store_items(store: Store, items: list[Item], feed_ids: dict[str, int],
-                 by_stream: dict[str, Subscription]) -> int:
+                 by_stream: dict[str, Subscription], filters: FilterSet) -> int:
     """Store a batch through the same cleaning and extraction as fetched entries."""
     per_feed: dict[str, list[EntryData]] = defaultdict(list)
     for item in items:
@@ -137,12 +143,17 @@ def _store_items(store: Store, items: list[Item], feed_ids: dict[str, int],
         sub = by_stream[stream_id]
         data = FeedData(title=sub.title or None, site_url=sub.html_url or None, language=None,
                         entries=tuple(entries))
+        after_id = last_article_id(store.db)
         counts = store.save_feed(feed_ids[stream_id], data, status=200, etag=None,
                                  last_modified=None, fetch_url=None)
         # Separate from save_feed's transaction: after a kill between the two,
         # the next sync finds the items unmarked, asks again and marks them.
+        # Filters run here, once the rows carry their server id, so that what
+        # they mark read or star is queued for the server.
         with store.transaction():
             mark_server_items(store.db, feed_ids[stream_id], (e.key for e in entries))
+            if filters:
+                filters.on_new(store.db, feed_ids[stream_id], after_id, int(time.time()))
         new += counts.new
     return new
 
