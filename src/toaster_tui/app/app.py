@@ -46,11 +46,11 @@ from toaster_tui.app.refresh import (
 from toaster_tui.app.screens.error import ErrorDialog
 from toaster_tui.app.screens.help import HelpScreen
 from toaster_tui.app.screens.main import MainScreen
+from toaster_tui.app.sync_runner import SyncRunner, timer_minutes
 from toaster_tui.config.load import load_config
 from toaster_tui.core.errors import ConfigError, ToasterError
 from toaster_tui.core.models import Config, Settings
 from toaster_tui.core.sanitize import safe_url
-from toaster_tui.refresh.due import tick_minutes
 from toaster_tui.refresh.outcomes import FeedOutcome, RefreshReport
 from toaster_tui.refresh.refresher import WORKER_NICE, Refresher
 
@@ -116,6 +116,7 @@ class ToasterApp(App[int]):
         self._run: RefreshRun | None = None
         """The refresh running now (its thread may still be cleaning up after)."""
         self._last_run: RefreshRun | None = None
+        self.syncer = SyncRunner(db_path)
         self._cache_watch = CacheWatch(db_path, self._cache_changed, cache_poll_seconds,
                                        own=self.data.own_writes)
 
@@ -203,16 +204,18 @@ class ToasterApp(App[int]):
     def _config_loaded(self, message: ConfigLoaded) -> None:
         self.config_read = True
         self._stamp = message.stamp
-        self._loaded_once = True
+        first, self._loaded_once = not self._loaded_once, True
         self.config = message.config
         if self._config_dialog is not None:
             self._config_dialog.dismiss(None)
         self.main.apply_config(message.config, select_feed=message.select_id)
-        self._schedule_refresh(tick_minutes(message.config))
+        self._schedule_refresh(timer_minutes(message.config))
         if message.refresh_ids:
             self.start_refresh(message.refresh_ids)
         elif message.due_refresh:
-            self.start_refresh(None, due_only=True)
+            self.start_refresh(None, due_only=True)  # then a sync, when it is over
+        elif first:
+            self.start_sync(auto=True)
 
     @on(ConfigFailed)
     def _config_failed(self, message: ConfigFailed) -> None:
@@ -303,6 +306,8 @@ class ToasterApp(App[int]):
         if message.run is not self._run:
             return
         self._run = None
+        if message.run.due_only and not message.cancelled:
+            self.start_sync(auto=True)  # an automatic refresh: the server's news too
         if message.empty:
             if not message.run.due_only:  # nothing due is no news
                 self.notify("No feeds to refresh.", timeout=2)
@@ -341,6 +346,11 @@ class ToasterApp(App[int]):
         # As App.bell does: straight to the terminal, between two screen updates.
         if mode is not None and not self.is_headless and self._driver is not None:
             self._driver.write(osc_sequence(mode, "toaster", text))
+
+    def start_sync(self, *, auto: bool = False) -> bool:
+        """Sync with [sync]'s server on a thread of its own (app/sync_runner.py); False
+        when none starts: no [sync], automatic syncs off, or one is running."""
+        return self.syncer.start(self.config, self.main, auto=auto)
 
     # --- writes by other processes ------------------------------------------------------
 

@@ -32,14 +32,27 @@ from toaster_tui.refresh.outcomes import FeedOutcome
 from toaster_tui.store import detail, listing, retention
 from toaster_tui.store.database import Store
 from toaster_tui.store.listing import ArticleFilter, Cursor
+from toaster_tui.store.synced import read_state
 from toaster_tui.store.views import view_counts
 
-__all__ = ["DataSource", "MarkSums", "OwnWrites", "SidebarData", "add_sums"]
+__all__ = ["DataSource", "MarkSums", "OwnWrites", "SidebarData", "SyncState", "add_sums"]
 
 MarkSums = tuple[int, int, int, int]
 """Unread articles (how many, the sum of their ids), starred ones (the same): what
 the cache watch compares to notice read and star marks (app/cache_watch.py)."""
 NO_CHANGE: MarkSums = (0, 0, 0, 0)
+
+
+@dataclass(frozen=True)
+class SyncState:
+    """Where the sync with the feed server stands, for the status line."""
+
+    last_sync: float | None = None
+    """When the last sync ended well (epoch seconds); None: never."""
+    last_error: str = ""
+    """Why the last sync failed; empty when it ended well."""
+    waiting: int = 0
+    """Read/star changes in the outbox, not yet on the server."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +63,8 @@ class SidebarData:
     counts: UnreadCounts
     views: dict[str, int] = field(default_factory=dict)
     """Unread articles in each saved view, by name."""
+    sync: SyncState = field(default_factory=SyncState)
+    """Read with the counts: every read or star mark reloads them (the outbox grows)."""
 
 
 class OwnWrites:
@@ -101,6 +116,14 @@ class OwnWrites:
 
 def add_sums(a: MarkSums, b: MarkSums) -> MarkSums:
     return (a[0] + b[0], a[1] + b[1], a[2] + b[2], a[3] + b[3])
+
+
+def _sync_state(db: sqlite3.Connection) -> SyncState:
+    state = read_state(db)
+    (waiting,) = db.execute("SELECT count(*) FROM outbox").fetchone()
+    last = state.get("last_sync", "")
+    return SyncState(float(last) if last.isdigit() else None, state.get("last_error", ""),
+                     int(waiting))
 
 
 def _sums(db: sqlite3.Connection, sql: str, params: Sequence[object]) -> tuple[int, int]:
@@ -173,7 +196,7 @@ class DataSource:
         with self._use() as store:
             db = store.db
             feeds, counts = listing.sidebar_counts(db)
-            return SidebarData(tuple(feeds), counts, view_counts(db, views))
+            return SidebarData(tuple(feeds), counts, view_counts(db, views), _sync_state(db))
 
     def detail(self, article_id: int, source: str | None = None) -> ArticleDetail | None:
         """The reader pane's article without its related list (see `related`);
@@ -227,14 +250,15 @@ class DataSource:
         return rows, more
 
     def feed_ids(self) -> list[int]:
-        """Every subscribed feed, in subscription order."""
+        """Every subscribed local feed, in subscription order (server feeds come
+        with a sync, never with a refresh)."""
         with self._use() as store:
-            return [f.id for f in listing.list_feeds(store.db)]
+            return [f.id for f in listing.list_feeds(store.db) if f.server_id is None]
 
     def due_feed_ids(self, config: Config) -> list[int]:
-        """The subscribed feeds an automatic refresh fetches now (refresh/due.py)."""
+        """The subscribed local feeds an automatic refresh fetches now (refresh/due.py)."""
         with self._use() as store:
-            feeds = listing.list_feeds(store.db)
+            feeds = [f for f in listing.list_feeds(store.db) if f.server_id is None]
         return due_feed_ids(feeds, config, time.time(), automatic=True)
 
     def after_refresh(self, outcomes: Sequence[FeedOutcome],

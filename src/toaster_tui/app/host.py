@@ -36,3 +36,7 @@ class AppHost(Protocol):
                       quiet: bool = False) -> None:
         """Refresh `feed_ids` (None: every subscribed feed) in the background."""
         ...
+
+    def start_sync(self, *, auto: bool = False) -> bool:
+        """Sync with [sync]'s server in the background; False when none starts."""
+        ...

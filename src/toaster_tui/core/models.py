@@ -226,6 +226,8 @@ class FeedRow:
     last_status: int | None
     last_error: str | None
     gone: bool
+    server_id: str | None = None
+    """A server feed's stream id (it comes with a sync, never fetched here); None: local."""
 
 
 @dataclass(frozen=True)

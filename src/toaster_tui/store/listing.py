@@ -263,7 +263,7 @@ def list_feeds(db: sqlite3.Connection, unread: dict[int, int] | None = None) -> 
         unread = _unread_by_feed(db)
     rows = db.execute(
         """SELECT id, url, topic, coalesce(title_override, title, url), site_url, fetch_url,
-                  last_fetched, last_status, last_error, gone
+                  last_fetched, last_status, last_error, gone, server_id
            FROM feeds WHERE subscribed = 1 ORDER BY id"""
     ).fetchall()
     return [
@@ -280,6 +280,7 @@ def list_feeds(db: sqlite3.Connection, unread: dict[int, int] | None = None) -> 
             last_status=r[7],
             last_error=r[8],
             gone=bool(r[9]),
+            server_id=r[10],
         )
         for r in rows
     ]

@@ -68,9 +68,11 @@ class FeedActions(Screen[None]):
     # --- refresh ----------------------------------------------------------------------
 
     def action_refresh(self) -> None:
-        feeds = self.sidebar.feeds_of(self.entry)
+        here = self.sidebar.feeds_of(self.entry)
+        feeds = [f for f in here if f.server_id is None]  # server feeds come with S
         if not feeds:
-            self.notify("No feeds to refresh here.", timeout=3)
+            self.notify("Server feeds come with a sync: press S." if here else
+                        "No feeds to refresh here.", timeout=3)
             return
         self.host.start_refresh([f.id for f in feeds])
 

@@ -52,6 +52,7 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     )),
     ("Feeds", (
         ("r / R", "refresh the current topic or feed / every feed"),
+        ("S", "sync with the feed server of [sync]; its feeds are marked ↕"),
         ("a", "add a feed (its URL, or a web page that links to it)"),
         ("t", "move the selected article's feed to another topic"),
         ("d", "remove the selected article's feed (asks first)"),

@@ -2,7 +2,8 @@
 
 This module wires the panes, the sidebar, the counts and the listing; the
 keys live in its base classes: article_actions.py (open, read, star, links),
-feed_actions.py (refresh, add, move, remove) and search.py (`/`).
+feed_actions.py (refresh, add, move, remove), search.py (`/`) and
+sync_actions.py (`S`, the status line).
 
 Everything that queries or writes the cache runs in a thread worker
 (DataSource methods) and reports back by message; the actions themselves
@@ -34,6 +35,7 @@ from toaster_tui.app.screens.feed_actions import FeedActions
 from toaster_tui.app.screens.narrow import NARROW, NarrowLayout
 from toaster_tui.app.screens.save_view import SaveViewDialog, view_of
 from toaster_tui.app.screens.search import SearchActions
+from toaster_tui.app.screens.sync_actions import SyncActions
 from toaster_tui.app.widgets.article_list import ArticleList
 from toaster_tui.app.widgets.reader import ReaderPane
 from toaster_tui.app.widgets.sidebar import ALL, Sidebar, SidebarEntry
@@ -53,7 +55,8 @@ RELOAD_EVERY = 0.5
 
 
 # ArticleActions first: its `current_row` is the one FeedActions asks the subclass for.
-class MainScreen(ArticleActions, FeedActions, SearchActions, NarrowLayout, Screen[None]):
+class MainScreen(ArticleActions, FeedActions, SearchActions, SyncActions, NarrowLayout,
+                 Screen[None]):
     """Owns the listing state (which topic, unread only, search) and wires the panes:
     the sidebar picks the listing, the list opens articles in the reader. Under
     NARROW columns one pane shows at a time (narrow.py)."""
@@ -78,6 +81,7 @@ class MainScreen(ArticleActions, FeedActions, SearchActions, NarrowLayout, Scree
         Binding("y", "copy_link", "Copy link", show=False),
         Binding("r", "refresh", "Refresh"),
         Binding("R", "refresh_all", "Refresh all", show=False),
+        Binding("S", "sync", "Sync", show=False),
         Binding("a", "add_feed", "Add"),
         Binding("t", "move_feed", "Move feed", show=False),
         Binding("d", "remove_feed", "Remove feed", show=False),
@@ -246,13 +250,7 @@ class MainScreen(ArticleActions, FeedActions, SearchActions, NarrowLayout, Scree
         title = escape_markup(title)
         if pane.border_title != title:
             pane.border_title = title
-        if counts is not None and data is not None:
-            feeds = len(data.feeds)
-            failed = sum(1 for f in data.feeds if f.last_error)
-            text = f" {counts.total:,} unread · {feeds} feed{'' if feeds == 1 else 's'}"
-            if failed:
-                text += f" · {failed} failing (press !)"
-            self.status.set_text(text)
+        self.show_status()
         self._show_feed_error()
 
     def _show_feed_error(self) -> None:

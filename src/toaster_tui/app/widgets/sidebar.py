@@ -16,11 +16,13 @@ from toaster_tui.app.data import SidebarData
 from toaster_tui.core.models import Config, FeedRow
 from toaster_tui.core.rules import ViewRule
 
-__all__ = ["Sidebar", "SidebarEntry"]
+__all__ = ["SERVER_MARK", "Sidebar", "SidebarEntry"]
 
 Kind = Literal["all", "topic", "feed", "view", "starred"]
 VIEW_MARK = "» "
 """Before a saved view's name: a listing of its own, not a topic."""
+SERVER_MARK = " ↕"
+"""After a server feed's name: it comes with a sync ([sync]), not from config.toml."""
 _TOGGLE = Style.from_meta({"toggle": True})
 
 
@@ -63,7 +65,8 @@ def feed_title(feed: FeedRow) -> str:
 
 
 class Sidebar(Tree[SidebarEntry]):
-    """Topics with unread counts; a topic expands to its feeds ("!" marks a failing one)."""
+    """Topics with unread counts; a topic expands to its feeds ("!" marks a failing one,
+    "↕" one of the feed server's)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j,down", "cursor_down", "Down", show=False),
@@ -245,10 +248,12 @@ class Sidebar(Tree[SidebarEntry]):
             tail.append("! ", self._fore("sidebar--error"))
         if count:
             tail.append(f"{count:,}", self._fore("sidebar--count"))
-        room = width - text.cell_len - tail.cell_len - 1
+        server = SERVER_MARK if entry.feed is not None and entry.feed.server_id else ""
+        room = width - text.cell_len - tail.cell_len - len(server) - 1
         label = Text(name, style=label_style)
         label.truncate(max(1, room), overflow="ellipsis")
         text.append_text(label)
+        text.append(server, self._fore("sidebar--count") if server else style)
         text.append(" " * max(1, width - text.cell_len - tail.cell_len), style)
         text.append_text(tail)
         return text

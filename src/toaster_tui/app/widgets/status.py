@@ -23,7 +23,7 @@ class StatusBar(Horizontal):
     """
 
     def compose(self) -> ComposeResult:
-        yield Label("", id="status-text")
+        yield Label("", id="status-text", markup=False)  # a sync error may hold "["
         yield Label("", id="refresh-text")
         yield ProgressBar(id="refresh-bar", show_eta=False, show_percentage=False)
 
