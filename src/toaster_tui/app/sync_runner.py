@@ -22,6 +22,7 @@ from typing import Protocol
 
 from toaster_tui.core.errors import ToasterError
 from toaster_tui.core.models import Config, SyncSpec
+from toaster_tui.core.rules import FilterRule
 from toaster_tui.refresh.due import TICK_MINUTES, slack_seconds, tick_minutes
 from toaster_tui.store.database import Store
 from toaster_tui.store.synced import read_state, write_state
@@ -80,7 +81,7 @@ class SyncRunner:
             return False
         try:
             thread = threading.Thread(
-                target=self._run, args=(spec, config.settings.timeout, view,
+                target=self._run, args=(spec, config.settings.timeout, config.filters, view,
                                         every if auto else None),
                 name="toaster-sync", daemon=True)
             thread.start()
@@ -89,7 +90,8 @@ class SyncRunner:
             raise
         return True
 
-    def _run(self, spec: SyncSpec, timeout: float, view: SyncView, every: int | None) -> None:
+    def _run(self, spec: SyncSpec, timeout: float, filters: tuple[FilterRule, ...],
+             view: SyncView, every: int | None) -> None:
         post = view.post_call
         report: SyncReport | None = None
         error: str | None = None
@@ -98,7 +100,7 @@ class SyncRunner:
                 return
             post(view.sync_started)
             password = sync_password(spec)
-            report = run_sync(self.db_path, spec, password, timeout=timeout,
+            report = run_sync(self.db_path, spec, password, timeout=timeout, filters=filters,
                               progress=lambda text: post(partial(view.sync_progress, text)))
         except ToasterError as exc:  # SyncError (server, password), StorageError
             error = str(exc)
