@@ -293,3 +293,34 @@ def test_a_change_made_during_a_sync_survives_its_pull(
     assert toaster("sync").code == 0
     assert on_server(account) == {kitchen: "Cooking"}
     assert listed(toaster) == {kitchen: ("Kitchen", "Cooking", 2)}
+
+
+def test_a_server_fault_while_sending_keeps_the_change(
+        cli: Cli, account: Account, feeds: FeedServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    garden = serve(feeds, "/garden", 2, "Garden")
+    with FaultProxy(account.url) as proxy:
+        toaster = synced_cli(cli, proxy.url, account, monkeypatch)
+        assert toaster("add", garden, "--topic", "Hobbies").code == 0
+        proxy.fail, proxy.only = 503, "/subscription/edit"  # login and the list pass
+        failed = toaster("sync")
+        assert failed.code == 1 and "server error 503" in failed.err
+        assert "refused" not in failed.err
+        assert waiting(toaster.db) == [("subscribe", garden)]
+        assert listed(toaster) == {garden: ("Garden", "Hobbies", 0)}
+        proxy.fail = None
+        assert toaster("sync").code == 0
+    assert on_server(account) == {garden: "Hobbies"}
+    assert listed(toaster) == {garden: ("Garden", "Hobbies", 2)}
+
+
+def test_sending_again_what_the_server_has_already_is_harmless(
+        toaster: Cli, account: Account, feeds: FeedServer) -> None:
+    """An answer lost on the way: the server subscribed, this side never heard."""
+    garden = serve(feeds, "/garden", 2, "Garden")
+    assert toaster("add", garden, "--topic", "Hobbies").code == 0
+    with account.api() as api:
+        subscribe(api, garden, "Inbox")
+    result = toaster("sync")
+    assert result.code == 0 and result.err == ""
+    assert on_server(account) == {garden: "Hobbies"}  # put in the folder asked for
+    assert listed(toaster) == {garden: ("Garden", "Hobbies", 2)}  # one feed, not two
