@@ -130,3 +130,34 @@ async def test_add_is_off_in_the_demo(tmp_path: Path) -> None:
         await pilot.pause()
         assert not isinstance(app.screen, AddFeedDialog)
         assert "The demo is offline" in " ".join(str(n.message) for n in app._notifications)
+
+
+async def test_with_sync_an_address_that_does_not_answer_is_queued_for_the_server(
+        tmp_path: Path) -> None:
+    import socket
+
+    lib = write_library(tmp_path / "lib")
+    config_text = lib.config_path.read_text("utf-8")
+    lib.config_path.write_text(config_text + '\n[sync]\nurl = "https://rss.example.test"\n'
+                               'username = "ada"\n', encoding="utf-8")
+    with socket.socket() as sock:  # a port where nothing answers: this machine "offline"
+        sock.bind(("127.0.0.1", 0))
+        nowhere = f"http://127.0.0.1:{sock.getsockname()[1]}/feed.xml"
+    app = make_app(lib)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        dialog = await open_dialog(pilot, app)
+        assert "The feed server, rss.example.test" in screen_text(app)
+        await type_into(pilot, dialog, "add-url", nowhere)
+        await type_into(pilot, dialog, "add-topic", "Later")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: not isinstance(app.screen, AddFeedDialog),
+                         what="the dialog to close")
+        await settle(pilot)
+        said = " ".join(str(n.message) for n in app._notifications)
+        assert f"Queued {nowhere} in Later: it will be added on the next sync." in said
+        assert "cannot connect" in said
+        topics = [n.data.title for n in app.query_one(Sidebar).root.children if n.data]
+        assert "Later" in topics  # shown at once
+        assert lib.config_path.read_text("utf-8") == config_text + (
+            '\n[sync]\nurl = "https://rss.example.test"\nusername = "ada"\n')

@@ -37,14 +37,25 @@ def build_parser() -> argparse.ArgumentParser:
                    help="run CMD with a summary of new articles from notify feeds as its "
                         "last argument (no shell)")
     cmd("vacuum", "delete read articles older than keep_days and shrink the database")
-    cmd("sync", "send read/star changes to the feed server in [sync], then get its news")
-    p = cmd("add", "subscribe to a feed (a web page's feed is discovered)")
+    cmd("sync", "send subscription and read/star changes to the feed server in [sync], "
+                "then get its news")
+    p = cmd("add", "subscribe to a feed (a web page's feed is discovered); with [sync], on "
+                   "the feed server unless --local")
     p.add_argument("url")
     p.add_argument("--topic", default=None, help="topic (default: Personal)")
     p.add_argument("--title", default=None, help="a title that overrides the feed's own")
-    p = cmd("remove", "unsubscribe from a feed")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--server", dest="where", action="store_const", const="server",
+                       help="on the feed server of [sync], sent by the next 'toaster sync' "
+                            "(the default when config.toml has a [sync] table)")
+    where.add_argument("--local", dest="where", action="store_const", const="local",
+                       help="in config.toml, fetched by this machine (the default without "
+                            "[sync])")
+    p = cmd("remove", "unsubscribe from a feed (a feed of the sync server: there too, at the "
+                      "next sync)")
     p.add_argument("url")
-    p = cmd("move", "move a feed to another topic")
+    p = cmd("move", "move a feed to another topic (a feed of the sync server: to that folder "
+                    "there, at the next sync)")
     p.add_argument("url")
     p.add_argument("topic")
     p = cmd("feeds", "list subscriptions with counts and status")

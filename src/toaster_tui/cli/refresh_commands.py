@@ -130,7 +130,10 @@ def cmd_sync(args: argparse.Namespace) -> int:
     open_store(args, config).close()  # the cache exists, migrated, local feeds in step
     report = run_sync(paths.db_path(getattr(args, "db", None)), config.sync, password,
                       timeout=config.settings.timeout, filters=config.filters)
+    sent = report.pushed + report.subscriptions_sent
     out(f"synced: {report.feeds} server feeds, {report.new_items} new articles, "
-         f"{report.pushed} changes sent, {report.state_changes} read/star updates "
+         f"{sent} changes sent, {report.state_changes} read/star updates "
          f"({report.seconds:.1f} s)")
-    return 0
+    for line in report.refused:  # dropped from the queue: this is where the user learns it
+        err(line)
+    return 1 if report.refused else 0

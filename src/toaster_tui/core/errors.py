@@ -26,6 +26,11 @@ class FeedError(ToasterError):
     """A feed could not be fetched or parsed."""
 
 
+class FeedUnreachable(FeedError):
+    """The feed's site gave no answer (no network, no such host, a timeout):
+    nothing is known about the feed itself."""
+
+
 class StorageError(ToasterError):
     """The database cannot be opened or written."""
 

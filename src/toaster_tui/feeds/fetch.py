@@ -60,6 +60,8 @@ class FetchResult:
     error: str | None = None
     retry_after: int | None = None
     """Epoch seconds before which the server asked us not to come back."""
+    unreachable: bool = False
+    """No answer at all (no connection, no such host, a timeout): the site said nothing."""
 
 
 class _TooLarge(Exception):
@@ -173,8 +175,10 @@ class Fetcher:
         try:
             return await self._fetch(url, etag, last_modified, accept)
         except TimeoutError:
-            return FetchResult(Outcome.FAILED,
+            return FetchResult(Outcome.FAILED, unreachable=True,
                                error=f"timed out after {self.settings.timeout:g} s")
+        except (httpx.TimeoutException, httpx.NetworkError) as exc:
+            return FetchResult(Outcome.FAILED, error=describe_error(exc), unreachable=True)
         except httpx.HTTPError as exc:
             return FetchResult(Outcome.FAILED, error=describe_error(exc))
         except httpx.InvalidURL as exc:

@@ -9,7 +9,7 @@ import asyncio
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from toaster_tui.core.errors import FeedError, SubscriptionError
+from toaster_tui.core.errors import FeedError, FeedUnreachable, SubscriptionError
 from toaster_tui.core.models import FeedData, Settings
 from toaster_tui.core.sanitize import clean_line
 from toaster_tui.feeds.discover import find_feed_links, looks_like_feed
@@ -64,7 +64,8 @@ async def resolve_feed(text: str, settings: Settings) -> ResolvedFeed:
 
 def _raise_for(url: str, result: FetchResult) -> None:
     if result.outcome is not Outcome.OK:
-        raise FeedError(f"{url}: {result.error or 'failed'}")
+        kind = FeedUnreachable if result.unreachable else FeedError
+        raise kind(f"{url}: {result.error or 'failed'}")
 
 
 async def _parse(result: FetchResult, url: str) -> FeedData:

@@ -87,6 +87,8 @@ class Store:
         return {url: fid for url, fid in rows}
 
     def fetch_states(self, feed_ids: Iterable[int]) -> list[FetchState]:
+        """The local feeds among `feed_ids`: a server feed's articles come by sync,
+        never by fetching its URL here."""
         ids = list(feed_ids)
         out: list[FetchState] = []
         for start in range(0, len(ids), 500):
@@ -97,7 +99,7 @@ class Store:
                 for r in self.db.execute(
                     f"""SELECT id, url, fetch_url, etag, last_modified, next_fetch,
                                error_count, gone, last_status
-                        FROM feeds WHERE id IN ({marks})""",
+                        FROM feeds WHERE id IN ({marks}) AND server_id IS NULL""",
                     chunk,
                 )
             )

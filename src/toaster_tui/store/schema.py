@@ -192,6 +192,29 @@ _V7_HIDDEN_ARTICLES = """
 """
 
 
+# Subscription changes to server feeds made here (subscribe, move = the
+# server's folder, unsubscribe), waiting for the next sync to send them. The
+# change itself is made in `feeds` in the same transaction, so it shows at
+# once, offline: a feed added for the server is a server feed whose server_id
+# is 'queued:' || url until the server lists it under its stream id. One row
+# per feed: a newer change replaces the older (a new rowid, so a push deletes
+# exactly what it sent). `checked`: the URL was fetched and parsed as a feed
+# here, so the server subscribes to it as it is; else the server looks for the
+# feed at the address (quickadd). Refusals go to sync_state (`sub_refused`).
+_V8_SUB_OUTBOX = """
+        CREATE TABLE sub_outbox (
+            id       INTEGER PRIMARY KEY,
+            feed_id  INTEGER NOT NULL UNIQUE REFERENCES feeds(id),
+            action   TEXT NOT NULL CHECK (action IN ('subscribe', 'move', 'unsubscribe')),
+            url      TEXT NOT NULL,
+            topic    TEXT,
+            title    TEXT,
+            checked  INTEGER NOT NULL DEFAULT 0,
+            queued   INTEGER NOT NULL
+        );
+"""
+
+
 # MIGRATIONS[n] takes a database at version n to version n + 1.
 MIGRATIONS: dict[int, str] = {
     0: _CREATE_V1,
@@ -201,6 +224,7 @@ MIGRATIONS: dict[int, str] = {
     4: _V5_SYNC,
     5: _V6_FEED_RULES_RETENTION,
     6: _V7_HIDDEN_ARTICLES,
+    7: _V8_SUB_OUTBOX,
 }
 LATEST_VERSION = max(MIGRATIONS) + 1
 

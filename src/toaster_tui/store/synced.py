@@ -11,6 +11,8 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from toaster_tui.store.sub_outbox import held_feeds
+
 __all__ = ["Change", "ServerFeed", "apply_server_state", "drop_changes", "known_items",
            "mark_server_items", "pending_changes", "queue_changes", "read_state",
            "server_feeds", "upsert_server_feeds", "write_state"]
@@ -67,9 +69,14 @@ def upsert_server_feeds(db: sqlite3.Connection, feeds: Sequence[ServerFeed]) -> 
 
     A feed gone from the server is unsubscribed (its articles stay, as a local
     feed's do). A server feed whose URL a local feed already has gets the URL
-    with a "#server" fragment, so both live side by side.
+    with a "#server" fragment, so both live side by side. A change made here
+    and not yet sent (store/sub_outbox.py) is not undone: a feed added here
+    stays, a feed moved here keeps its topic, a feed removed here stays removed
+    (and its items are not stored).
     """
-    db.execute("UPDATE feeds SET subscribed = 0 WHERE server_id IS NOT NULL")
+    held = held_feeds(db)
+    db.execute("UPDATE feeds SET subscribed = 0 WHERE server_id IS NOT NULL AND id NOT IN"
+               " (SELECT feed_id FROM sub_outbox WHERE action = 'subscribe')")
     ids: dict[str, int] = {}
     for feed in feeds:
         row = db.execute("SELECT id FROM feeds WHERE server_id = ?", (feed.stream_id,)).fetchone()
@@ -78,14 +85,24 @@ def upsert_server_feeds(db: sqlite3.Connection, feeds: Sequence[ServerFeed]) -> 
             holder = db.execute("SELECT server_id FROM feeds WHERE url = ?", (url,)).fetchone()
             if holder is not None and holder[0] is None:  # a local feed's URL
                 url = f"{url}#server"
-            # A server feed unsubscribed earlier (under another id) comes back with its articles.
+            # A server feed unsubscribed earlier (under another id), or one added
+            # here and now listed by the server, takes this stream id.
             row = db.execute(
                 "INSERT INTO feeds (url, topic, title, server_id) VALUES (?, ?, ?, ?)"
                 " ON CONFLICT (url) DO UPDATE SET server_id = excluded.server_id RETURNING id",
                 (url, feed.topic, feed.title, feed.stream_id)).fetchone()
-        db.execute("UPDATE feeds SET topic = ?, title = ?, subscribed = 1 WHERE id = ?",
-                   (feed.topic, feed.title, row[0]))
-        ids[feed.stream_id] = int(row[0])
+        feed_id = int(row[0])
+        waiting = held.get(feed_id)
+        if waiting == "unsubscribe":
+            db.execute("UPDATE feeds SET title = ? WHERE id = ?", (feed.title, feed_id))
+            continue
+        if waiting is not None:  # a queued subscribe or move: the topic is this side's
+            db.execute("UPDATE feeds SET title = ?, subscribed = 1 WHERE id = ?",
+                       (feed.title, feed_id))
+        else:
+            db.execute("UPDATE feeds SET topic = ?, title = ?, subscribed = 1 WHERE id = ?",
+                       (feed.topic, feed.title, feed_id))
+        ids[feed.stream_id] = feed_id
     return ids
 
 

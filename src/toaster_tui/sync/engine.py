@@ -1,12 +1,13 @@
-"""One sync with a Google Reader API server: push the outbox, then pull.
+"""One sync with a Google Reader API server: push the outboxes, then pull.
 
-Order matters for the conflict rule: local changes waiting in the outbox are
-pushed first, so an article changed on both sides since the last sync ends as
-it was changed here; then the server's subscriptions, new items and unread and
-starred lists come down. Each step is its own short transaction, so a failure
-or a kill in the middle keeps what was done and loses nothing: pushed changes
-leave the outbox only once the server said OK (pushing again is harmless), and
-items already stored are not asked for again.
+Order matters for the conflict rule: local changes waiting in the outboxes are
+pushed first (subscriptions: sync/sub_push.py, then read/star), so an article
+changed on both sides since the last sync ends as it was changed here; then
+the server's subscriptions, new items and unread and starred lists come down.
+Each step is its own short transaction, so a failure or a kill in the middle
+keeps what was done and loses nothing: pushed changes leave the outbox only
+once the server said OK (pushing again is harmless), and items already stored
+are not asked for again.
 
 Blocking: run it in a thread (the CLI does; the app will from a worker).
 """
@@ -39,6 +40,7 @@ from toaster_tui.store.synced import (
     write_state,
 )
 from toaster_tui.sync.greader import CONTENTS_BATCH, GReaderClient, Item, Subscription
+from toaster_tui.sync.sub_push import SubPush, push_subscriptions
 
 __all__ = ["ITEM_LIMIT", "SyncReport", "run_sync"]
 
@@ -57,6 +59,10 @@ class SyncReport:
     state_changes: int
     """Local articles whose read/starred state the server's lists changed."""
     seconds: float
+    subscriptions_sent: int = 0
+    """Subscribe, move and unsubscribe changes the server took."""
+    refused: tuple[str, ...] = ()
+    """One line per subscription change the server refused (dropped from the queue)."""
 
 
 def run_sync(db_path: Path, spec: SyncSpec, password: str, *, timeout: float = 30.0,
@@ -72,20 +78,24 @@ def run_sync(db_path: Path, spec: SyncSpec, password: str, *, timeout: float = 3
     try:
         with GReaderClient(spec.url, spec.username, password, timeout=timeout) as client:
             try:
-                report = _sync(store, client, FilterSet(filters), item_limit, batch, say)
+                report, subs = _sync(store, client, FilterSet(filters), item_limit, batch, say)
             except SyncError as exc:
                 with store.transaction():
                     write_state(store.db, {"last_error": str(exc),
                                            "last_attempt": str(int(time.time()))})
                 raise
-        return SyncReport(*report, seconds=time.monotonic() - started)
+        return SyncReport(*report, seconds=time.monotonic() - started,
+                          subscriptions_sent=subs.sent, refused=subs.refused)
     finally:
         store.close()
 
 
 def _sync(store: Store, client: GReaderClient, filters: FilterSet, item_limit: int,
-          batch: int, say: ProgressFn) -> tuple[int, int, int, int]:
+          batch: int, say: ProgressFn) -> tuple[tuple[int, int, int, int], SubPush]:
     client.login()
+    subs = push_subscriptions(store, client)
+    if subs.sent or subs.refused:
+        say(f"sent {subs.sent} subscription changes")
     pushed = _push(store, client)
     if pushed:
         say(f"pushed {pushed} changes")
@@ -105,7 +115,7 @@ def _sync(store: Store, client: GReaderClient, filters: FilterSet, item_limit: i
     with store.transaction():
         changed = apply_server_state(store.db, unread, starred)
         write_state(store.db, {"last_sync": str(int(time.time())), "last_error": ""})
-    return len(subscriptions), new, pushed, changed
+    return (len(subscriptions), new, pushed, changed), subs
 
 
 def _push(store: Store, client: GReaderClient) -> int:

@@ -3,6 +3,12 @@
 The address is checked at once; fetching and discovery (subscribe.resolve_feed)
 run in a worker while the dialog stays responsive, and the config edit runs in
 a thread. A failure keeps the dialog open with the reason in plain words.
+
+With a [sync] table the dialog asks where the feed goes: on the feed server
+(the default: every device that syncs gets it; queued here, sent by the next
+sync, see sync/subscriptions.py) or in config.toml on this machine only. An
+address for the server whose site gives no answer (offline) is queued anyway,
+and the notice says so.
 """
 
 from __future__ import annotations
@@ -18,13 +24,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
-from textual.widgets import Button, Input, Label, LoadingIndicator, Static
+from textual.widgets import Button, Input, Label, LoadingIndicator, RadioButton, RadioSet, Static
 
 from toaster_tui.config import edit as config_edit
 from toaster_tui.core.errors import ToasterError
 from toaster_tui.core.models import Config, Settings
 from toaster_tui.core.sanitize import clean_line
 from toaster_tui.feeds.subscribe import check_url, resolve_feed
+from toaster_tui.sync.subscriptions import add_server_feed, check_for_server, refuse_duplicate
 
 __all__ = ["AddFeedDialog", "AddedFeed"]
 
@@ -35,8 +42,12 @@ class AddedFeed:
     topic: str
     title: str
     """What to call it in messages: the override, the feed's title, or the url."""
-    config: Config
-    """config.toml as it is after the edit."""
+    config: Config | None
+    """config.toml as it is after the edit (None: a feed for the server)."""
+    server: bool = False
+    """Queued for the feed server rather than written in config.toml."""
+    unchecked_why: str | None = None
+    """For the server: why it could not be checked here (None: it was)."""
 
 
 class AddFeedDialog(ModalScreen[AddedFeed | None]):
@@ -46,7 +57,7 @@ class AddFeedDialog(ModalScreen[AddedFeed | None]):
 
     def __init__(
         self, config_path: Path, settings: Settings, topics: list[str], topic: str,
-        subscribed: set[str],
+        subscribed: set[str], *, sync_host: str | None = None, db_path: Path | None = None,
     ) -> None:
         super().__init__(classes="dialog-screen")
         self._config_path = config_path
@@ -54,6 +65,9 @@ class AddFeedDialog(ModalScreen[AddedFeed | None]):
         self._topics = topics
         self._topic = topic
         self._subscribed = subscribed
+        self._sync_host = sync_host if db_path is not None else None
+        """The feed server's name when [sync] is set: the dialog asks where to add."""
+        self._db_path = db_path
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="add-dialog"):
@@ -67,6 +81,12 @@ class AddFeedDialog(ModalScreen[AddedFeed | None]):
                         id="add-topic")
             yield Label("Title (optional: overrides the feed's own)")
             yield Input(placeholder="Leave empty to use the feed's title", id="add-title")
+            if self._sync_host is not None:
+                yield Label("Add it to (the server's feeds reach every device that syncs)")
+                with RadioSet(id="add-where"):
+                    yield RadioButton(f"The feed server, {self._sync_host}", value=True,
+                                      id="add-server")
+                    yield RadioButton("This machine only, in config.toml", id="add-local")
             with Horizontal(id="add-progress"):
                 yield LoadingIndicator()
                 yield Static("", id="add-progress-text", markup=False)
@@ -104,7 +124,7 @@ class AddFeedDialog(ModalScreen[AddedFeed | None]):
     def _busy(self, busy: bool, text: str = "") -> None:
         self.query_one("#add-progress").display = busy
         self.query_one("#add-progress-text", Static).update(text)
-        for widget in self.query("Input, #add-ok").results():
+        for widget in self.query("Input, RadioSet, #add-ok").results():
             widget.disabled = busy
         if not busy:
             self.query_one("#add-url", Input).focus()
@@ -126,7 +146,32 @@ class AddFeedDialog(ModalScreen[AddedFeed | None]):
             return
         self.query_one("#add-error", Static).update("")
         self._busy(True, f"Looking for a feed at {url} …")
-        self._resolve(text, topic, title)
+        if self._for_server():
+            self._add_for_server(text, topic, title)
+        else:
+            self._resolve(text, topic, title)
+
+    def _for_server(self) -> bool:
+        return (self._sync_host is not None
+                and self.query_one("#add-server", RadioButton).value)
+
+    @work(exclusive=True, group="add-feed", exit_on_error=False)
+    async def _add_for_server(self, text: str, topic: str, title: str | None) -> None:
+        assert self._db_path is not None
+        try:
+            found = await check_for_server(text, self._settings)
+            await asyncio.to_thread(refuse_duplicate, self._db_path, self._subscribed,
+                                    found.url)
+            self._busy(True, f"Adding {found.url} for the feed server …")
+            await asyncio.to_thread(add_server_feed, self._db_path, found, topic, title)
+        except ToasterError as exc:
+            self._error(str(exc))
+            return
+        except Exception as exc:  # a bug must not leave the dialog spinning
+            self._error(f"Could not add the feed: {exc}")
+            return
+        self.dismiss(AddedFeed(found.url, topic, title or found.title or found.url, None,
+                               server=True, unchecked_why=found.unchecked_why))
 
     @work(exclusive=True, group="add-feed", exit_on_error=False)
     async def _resolve(self, text: str, topic: str, title: str | None) -> None:
