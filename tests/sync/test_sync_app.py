@@ -24,6 +24,7 @@ from pilot_helpers import screen_text, wait_until
 from toaster_tui.app.app import ToasterApp
 from toaster_tui.app.screens.help import HelpScreen
 from toaster_tui.store.database import Store
+from toaster_tui.store.sub_outbox import queue_subscribe
 from toaster_tui.store.synced import write_state
 from toaster_tui.sync.credentials import PASSWORD_ENV
 
@@ -310,3 +311,22 @@ async def test_a_failing_password_command_is_one_line(
         assert "Sync failed: password_command 'sh' failed (exit 3): locked" in told(app)
         await pilot.press("u")  # still at the keys
         assert "Unread articles only." in told(app)
+
+
+async def test_a_refused_subscribe_is_told_in_the_app(
+        tmp_path: Path, account: Account, password: str, server: FeedServer) -> None:
+    gone = serve(server, "/soon-gone", 2, "Soon Gone")
+    config, db = sync_config(tmp_path, account.url, account.greader[0])
+    store = Store(db)
+    with store.transaction():
+        queue_subscribe(store.db, gone, "News", None, True, int(time.time()))
+    store.close()
+    server.route("/soon-gone", status=404)  # gone before the server could fetch it
+    app = app_for(config, db)
+    async with app.run_test(size=SIZE) as pilot:
+        await sync_now(pilot, app)
+        await wait_until(pilot, lambda: "refused to subscribe" in told(app),
+                         what="the refusal told")
+        assert f"the server refused to subscribe to {gone}: " in told(app)
+        assert "404" in told(app)
+        assert status(app) == " 0 unread · 0 feeds · synced just now"

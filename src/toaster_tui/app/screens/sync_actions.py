@@ -91,6 +91,10 @@ class SyncActions(Screen[None]):
         self.cache_changed()  # server feeds and articles, the outbox count, the sync state
         if report is not None:
             self.status.set_note(f"Synced: {report.new_items:,} new ")
+            # A refused subscribe has left the queue and the sidebar: this toast
+            # is where the user learns why, background sync or not.
+            for line in report.refused:
+                self.notify(line, severity="warning", timeout=15)
             return
         self.status.set_note("Sync failed ")
         if not auto:  # the status line keeps saying why; a background sync says no more
