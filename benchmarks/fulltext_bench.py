@@ -3,6 +3,7 @@
     python benchmarks/fulltext_bench.py              # the table
     python benchmarks/fulltext_bench.py --pages      # and one row per page
     python benchmarks/fulltext_bench.py --repeat 10  # more timing runs
+    python benchmarks/fulltext_bench.py --refresh-only --refresh-runs 5
 
 Quality: each page in benchmarks/pages/ (NAME.html) has its hand-checked body
 (NAME.txt). An extractor's output, turned into the text a reader sees, is
@@ -14,11 +15,28 @@ nothing and 0 if it returns text. Figures are means over a category's pages.
 The category is the name's first word: news, blog, docs, forum; none_* pages
 have no article (a home page of teasers, a sign-in page) and no NAME.txt.
 
-Cost: milliseconds per page (median of --repeat runs over the corpus), pages
-per second on one core, and peak memory: each extractor runs in a fresh
-process that reports its peak RSS growth from before the library's import to
-the end of the corpus (lxml's C heap included, which tracemalloc cannot see)
-and tracemalloc's Python peak while extracting.
+Cost: CPU milliseconds per page (the median of --repeat runs over the corpus;
+wall time is printed beside it, but on a shared machine it counts other
+processes' turns too), pages per second of one core, and memory: each
+extractor runs in a fresh process that reports its peak RSS growth (the
+process's peak RSS, VmHWM, at the end less its RSS before the library's import;
+lxml's C heap included, which tracemalloc cannot see), and, in another fresh
+process, tracemalloc's Python peak over one pass (tracemalloc slows allocation
+several times and takes memory of its own: it never runs where the time and
+RSS are measured).
+
+REFRESH (benchmarks/fulltext_refresh.py): a real `toaster refresh` of
+--refresh-feeds excerpt-only feeds of --refresh-items items each, with
+full_text = true, served from loopback (one host per feed), fetching every
+article's page: the corpus's 17 pages as written (2-8 KB; the 2 with no
+article end as failures, as some links of real feeds do), then the same padded
+to --pad-kb KB with the scripts, styles, menus and teasers around an article
+on a real news page. Per row, medians of --refresh-runs runs, each on a
+fresh database: the feeds phase (start to the feeds' line), the pages phase
+(the feeds' line to "N full articles: ..."), pages per second and wall ms per
+page in it, CPU ms per page (the process tree's CPU in the pages phase / pages),
+the main process's RSS at the feeds' line and its peak in the pages phase, and
+the peak RSS of the whole run (the parse processes included).
 
 Extractors: (a) trafilatura with its defaults (text output), (b)
 readability-lxml when it is installed (a comparison only, not a dependency),
@@ -30,7 +48,6 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import re
-import resource
 import statistics
 import sys
 import time
@@ -39,6 +56,7 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
+from fulltext_refresh import RefreshRun, refresh_runs  # the file beside this one
 from toaster_tui.reading.html_convert import html_to_text
 
 PAGES = Path(__file__).parent / "pages"
@@ -69,15 +87,19 @@ def ours(html: str, url: str) -> str | None:
     return html_to_text(out) if out is not None else None
 
 
+ALL: dict[str, Extractor] = {"trafilatura defaults": trafilatura_defaults,
+                             "readability-lxml": readability,
+                             "toaster extract_article": ours}
+
+
 def extractors() -> dict[str, Extractor]:
-    found: dict[str, Extractor] = {"trafilatura defaults": trafilatura_defaults}
+    """Those installed (the check imports readability: never in a cost process)."""
+    found = dict(ALL)
     try:
         import readability as _  # type: ignore[import-not-found,unused-ignore]  # noqa: F401
-
-        found["readability-lxml"] = readability
     except ImportError:
         print("readability-lxml is not installed: its column is skipped", file=sys.stderr)
-    found["toaster extract_article"] = ours
+        del found["readability-lxml"]
     return found
 
 
@@ -114,41 +136,118 @@ def url_of(name: str) -> str:
     return f"https://{name.split('_')[0]}.example/{name}"
 
 
-def _cost(name: str, repeat: int, queue: multiprocessing.Queue[tuple[float, float, float]]) -> None:
-    """In a fresh process: median ms per page, peak RSS growth from before the
-    extractor's import (MB) and the Python heap's peak while extracting (KB)."""
+def _status_kb(field: str) -> int:
+    """A field of /proc/self/status in bytes: VmRSS (now), VmHWM (this process's peak;
+    unlike ru_maxrss it does not start at the parent's peak from before the exec)."""
+    with open("/proc/self/status", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) * 1024
+    raise RuntimeError(f"no {field} in /proc/self/status")
+
+
+Cost = tuple[float, float, float]  # CPU ms/page, wall ms/page, RSS growth MB
+
+
+def _cost(name: str, repeat: int, queue: multiprocessing.Queue[Cost]) -> None:
+    """In a fresh process: median CPU and wall ms per page over `repeat` runs of
+    the corpus, and the peak RSS growth from before the extractor's import (MB)."""
     pages = corpus()
-    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # before the library's import
-    extract = extractors()[name]
+    base = _status_kb("VmRSS")  # before the library's import
+    extract = ALL[name]
     extract(pages[0][2], url_of(pages[0][0]))  # imports and caches load outside the timings
-    tracemalloc.start()
-    runs = []
+    cpu, wall = [], []
     for _ in range(repeat):
-        t0 = time.perf_counter()
+        c0, w0 = time.process_time(), time.perf_counter()
         for page, _cat, html, _body in pages:
             extract(html, url_of(page))
-        runs.append((time.perf_counter() - t0) * 1000 / len(pages))
-    py_peak = tracemalloc.get_traced_memory()[1] / 2**10
-    tracemalloc.stop()
-    rss = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) / 1024
-    queue.put((statistics.median(runs), rss, py_peak))
+        cpu.append((time.process_time() - c0) * 1000 / len(pages))
+        wall.append((time.perf_counter() - w0) * 1000 / len(pages))
+    queue.put((statistics.median(cpu), statistics.median(wall),
+               (_status_kb("VmHWM") - base) / 2**20))
 
 
-def cost(name: str, repeat: int) -> tuple[float, float, float]:
+def _python_peak(name: str, queue: multiprocessing.Queue[float]) -> None:
+    """In a fresh process: tracemalloc's peak (KB) over one pass of the corpus
+    after the first page (tracemalloc slows allocation and costs memory of its
+    own, so it never runs in the process that is timed and weighed)."""
+    pages = corpus()
+    extract = ALL[name]
+    extract(pages[0][2], url_of(pages[0][0]))
+    tracemalloc.start()
+    for page, _cat, html, _body in pages:
+        extract(html, url_of(page))
+    queue.put(tracemalloc.get_traced_memory()[1] / 2**10)
+
+
+def cost(name: str, repeat: int) -> tuple[float, float, float, float]:
+    """CPU ms/page, wall ms/page, RSS growth MB, Python peak KB: two fresh processes."""
     ctx = multiprocessing.get_context("spawn")
-    queue: multiprocessing.Queue[tuple[float, float, float]] = ctx.Queue()
-    proc = ctx.Process(target=_cost, args=(name, repeat, queue))
+    timed: multiprocessing.Queue[Cost] = ctx.Queue()
+    proc = ctx.Process(target=_cost, args=(name, repeat, timed))
     proc.start()
-    result = queue.get()
+    ms, wall, rss = timed.get()
     proc.join()
-    return result
+    traced: multiprocessing.Queue[float] = ctx.Queue()
+    proc = ctx.Process(target=_python_peak, args=(name, traced))
+    proc.start()
+    py = traced.get()
+    proc.join()
+    return ms, wall, rss, py
+
+
+def print_refresh(args: argparse.Namespace) -> None:
+    n = args.refresh_feeds * args.refresh_items
+    print(f"\nREFRESH: toaster refresh, {args.refresh_feeds} excerpt feeds x "
+          f"{args.refresh_items} items, full_text = true, {n} pages from loopback "
+          f"(median of {args.refresh_runs} runs, fresh database each)\n")
+    cols = ("feeds s", "pages s", "pages/s", "ms/page", "CPU ms/pg", "RSS@feeds",
+            "pages pk", "run peak", "fetched")
+    print(f"{'pages':22}| " + " | ".join(f"{c:>9}" for c in cols))
+    for label, pad in (("as written (2-8 KB)", 0), (f"padded to {args.pad_kb} KB", args.pad_kb)):
+        runs = refresh_runs(args.refresh_runs, args.refresh_feeds, args.refresh_items,
+                            args.refresh_hosts, pad)
+
+        def med(get: Callable[[RefreshRun], float], runs: list[RefreshRun] = runs) -> float:
+            return statistics.median(get(r) for r in runs)
+
+        pages_s = med(lambda r: r.pages_s)
+        fetched = f"{min(r.fetched for r in runs)}/{max(r.pages for r in runs)}"
+        vals = (f"{med(lambda r: r.feeds_s):9.2f}", f"{pages_s:9.2f}",
+                f"{med(lambda r: r.pages / r.pages_s):9.1f}",
+                f"{med(lambda r: r.pages_s * 1000 / max(r.pages, 1)):9.1f}",
+                f"{med(lambda r: r.pages_cpu_s * 1000 / max(r.pages, 1)):9.1f}",
+                f"{med(lambda r: r.main_at_feeds) / 2**20:7.0f}MB",
+                f"{med(lambda r: r.main_pages_peak) / 2**20:7.0f}MB",
+                f"{med(lambda r: r.tree_peak) / 2**20:7.0f}MB", f"{fetched:>9}")
+        print(f"{label:22}| " + " | ".join(vals))
+    print("\n(feeds s: start to the feeds' line; pages s: from it to the full-articles line;"
+          "\n pages/s and ms/page: pages (stored or failed) per second of it, and the inverse;"
+          "\n CPU ms/pg: the process tree's CPU in it per page; RSS@feeds / pages pk: the main"
+          "\n process's RSS at the feeds' line / its peak in the pages phase; run peak: the"
+          "\n process tree's peak over the run, parse processes included; fetched: stored/all)")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=5, help="timing runs over the corpus")
     parser.add_argument("--pages", action="store_true", help="also print one row per page")
+    parser.add_argument("--refresh-only", action="store_true", help="only the REFRESH section")
+    parser.add_argument("--skip-refresh", action="store_true", help="no REFRESH section")
+    parser.add_argument("--refresh-runs", type=int, default=3, help="refreshes per row")
+    parser.add_argument("--refresh-feeds", type=int, default=10, help="excerpt feeds")
+    parser.add_argument("--refresh-items", type=int, default=20,
+                        help="items per feed (each one page; a refresh fetches 50 at most)")
+    parser.add_argument("--refresh-hosts", type=int, default=10, help="127.0.1.x addresses")
+    parser.add_argument("--pad-kb", type=int, default=100, help="the padded pages' size")
     args = parser.parse_args()
+    if not args.refresh_only:
+        print_quality_and_cost(args)
+    if not args.skip_refresh:
+        print_refresh(args)
+
+
+def print_quality_and_cost(args: argparse.Namespace) -> None:
 
     pages = corpus()
     found = extractors()
@@ -183,11 +282,12 @@ def main() -> None:
         print(row)
 
     print(f"\ncost over the corpus (median of {args.repeat} runs, one core, fresh process each)\n")
-    cols = ("ms/page", "pages/s", "peak RSS +MB", "py peak KB")
-    print(f"{'extractor':26}| " + " | ".join(f"{c:>8}" for c in cols))
+    cols = ("CPU ms/page", "pages/s", "wall ms/page", "peak RSS +MB", "py peak KB")
+    print(f"{'extractor':26}| " + " | ".join(f"{c:>12}" for c in cols))
     for name in found:
-        ms, rss, py = cost(name, args.repeat)
-        print(f"{name:26}| {ms:8.2f} | {1000 / ms:8.1f} | {rss:12.1f} | {py:10.0f}")
+        ms, wall, rss, py = cost(name, args.repeat)
+        print(f"{name:26}| {ms:12.2f} | {1000 / ms:12.1f} | {wall:12.2f} | {rss:12.1f} | "
+              f"{py:12.0f}")
 
 
 if __name__ == "__main__":

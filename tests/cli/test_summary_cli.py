@@ -44,3 +44,48 @@ def test_show_json_summary_is_central_not_the_first_paragraph(cli: Cli,
     assert order == sorted(order)
     for gone in ("Council notes", "Mill Street", "Map of", "the budget"):
         assert not any(gone in s for s in summary)
+
+
+WORDPRESS_TRAILER = ('<p>The post <a href="https://gazette.example/{slug}">{title}</a> appeared '
+                     'first on <a href="https://gazette.example/">Riverside Gazette</a>.</p>')
+
+
+def _section(out: str, heading: str) -> list[str]:
+    """The lines of `toaster show`'s section under `heading`, up to the blank line."""
+    lines = out.splitlines()
+    if heading not in lines:
+        return []
+    start = lines.index(heading) + 1
+    end = lines.index("", start) if "" in lines[start:] else len(lines)
+    return lines[start:end]
+
+
+def test_show_never_summarizes_an_excerpts_stock_lines(cli: Cli, server: FeedServer) -> None:
+    longer = Item(
+        "river-1", "The night the river came", "https://gazette.example/river", BASE_TIME,
+        "<p>The river rose four metres in a single night. Nobody drowned. The bakers "
+        "crossed the streets in borrowed boats.</p>"
+        + WORDPRESS_TRAILER.format(slug="river", title="The night the river came"))
+    short = Item(
+        "weir-1", "The weir", "https://gazette.example/weir", BASE_TIME,
+        '<p>Engineers blamed a weir that had silted up long ago. '
+        '<a href="https://gazette.example/weir">Read more…</a></p>'
+        + WORDPRESS_TRAILER.format(slug="weir", title="The weir"))
+    server.route("/gazette.xml", body=rss2([longer, short]))
+    assert cli("add", server.url("/gazette.xml")).code == 0
+    rows = cli("articles", "--json").json()
+    assert isinstance(rows, list)
+    ids = {r["title"]: r["id"] for r in rows}
+
+    shown = cli("show", str(ids["The night the river came"]))
+    assert shown.code == 0, shown.err
+    assert _section(shown.out, "Summary") == [
+        "The river rose four metres in a single night.",
+        "The bakers crossed the streets in borrowed boats."]
+    assert "appeared first on Riverside Gazette" in shown.out  # the body is left as it was
+
+    # One sentence and stock lines: a Summary would only repeat the line below it.
+    shown = cli("show", str(ids["The weir"]))
+    assert shown.code == 0, shown.err
+    assert "Summary" not in shown.out.splitlines()
+    assert "Engineers blamed a weir that had silted up long ago." in shown.out

@@ -89,15 +89,16 @@ def test_summarize_rules() -> None:
         "And a second one follows it.",
         "Then a third comes along.",
     ]
-    assert summarize("Tiny. Bits.") == ["Tiny.", "Bits."]  # nothing better to offer
+    assert summarize("Tiny. Bits. Here.") == ["Tiny.", "Bits.", "Here."]  # nothing better
+    assert summarize("Tiny. Bits.") == []  # it would only repeat the body, right above it
     assert summarize("") == []
     assert summarize("", "Only the feed has words to say here.") == [
         "Only the feed has words to say here."
     ]
-    (long_,) = summarize("word " * 300 + ".")
-    assert len(long_) <= 400 and long_.endswith("…")
+    long_ = summarize(("word " * 300 + ".\n") * 3)
+    assert len(long_) == 3 and all(len(s) <= 400 and s.endswith("…") for s in long_)
     # A feed summary equal to the body (modulo case/punctuation) is not "distinct".
-    body = "The body says this first. Then it says more things."
+    body = "The body says this first. Then it says more things. And then it ends."
     assert summarize(body, "the body says this first") == split_sentences(body)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from toaster_tui.reading.boilerplate import is_boilerplate
 from toaster_tui.reading.sentences import split_sentences
 
 __all__ = ["Prose", "Sentence", "read_prose", "to_plain", "without_markup"]
@@ -124,7 +125,7 @@ def read_prose(text: str, cap: int = 200, lines: int = 50) -> Prose:
             continue
         for s in split_sentences(line):
             plain, linked = to_plain(s)
-            if _is_candidate(plain, linked):
+            if _is_candidate(plain, linked) and not is_boilerplate(plain):
                 prose.candidates.append(Sentence(paragraph, plain))
                 if len(prose.candidates) >= cap:
                     break

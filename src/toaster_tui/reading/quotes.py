@@ -7,7 +7,9 @@ not Title Cased), outside captions, tables, lists and code (html_convert hides
 the marks there), and shaped like a quoted sentence: it starts with a capital
 and ends with . ! ? … (inside the marks or right after them), or ends with a
 comma before an attribution ("…,” she said). A quoted span introduced as
-speech (after a colon, "said that", "wrote,") may be a fragment.
+speech (after a colon, "said that", "wrote,") may be a fragment. A feed's or
+a site's stock line is never a quote, nor is a title quoted in one ("Continue
+reading “X” at Y", "The post “X” appeared first on Y").
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import re
 
 from toaster_tui.core.sanitize import clean_line
+from toaster_tui.reading.boilerplate import is_boilerplate
 from toaster_tui.reading.html_convert import html_to_marked_text
 from toaster_tui.reading.quote_marks import (
     BLOCKQUOTE_CLOSE,
@@ -56,6 +59,9 @@ _ATTRIBUTION_RE = re.compile(
     re.I,
 )
 
+_SENTENCE_START_RE = re.compile(r"\n|[.!?…]\s")
+_SENTENCE_END_RE = re.compile(r"\n|(?<=[.!?…])\s")
+
 
 def key_quotes(html: str, limit: int = 4) -> list[str]:
     """Up to `limit` quotes in document order: blockquotes, <q>, quoted phrases."""
@@ -76,6 +82,8 @@ def key_quotes(html: str, limit: int = 4) -> list[str]:
             after = text[m.end():m.end() + 60]
             if not _is_quotation(q, group, before, after, marked):
                 continue
+            if is_boilerplate(q) or is_boilerplate(_sentence_around(q, before, after)):
+                continue
             q = q.rstrip(" ,;:")
             key = match_key(q)
             if not key or any(key in k for k in keys):
@@ -85,6 +93,13 @@ def key_quotes(html: str, limit: int = 4) -> list[str]:
         return out
     except Exception:
         return []
+
+
+def _sentence_around(q: str, before: str, after: str) -> str:
+    """The sentence that quotes `q`, as far as `before` and `after` show it."""
+    head = _SENTENCE_START_RE.split(before)[-1]
+    tail = _SENTENCE_END_RE.split(after, maxsplit=1)[0]
+    return f"{head}“{q}”{tail}"
 
 
 def _is_quotation(q: str, group: int, before: str, after: str, marked: bool) -> bool:

@@ -11,7 +11,13 @@ The rule, in order:
    the lead paragraph and none repeating another: so the Summary never just
    copies the opening printed below it.
 Headings, list items, quotes, code, tables, image labels, sentences that are
-mostly links, and very short or very long sentences are never central.
+mostly links, and very short or very long sentences are never central; a
+feed's or a site's stock lines ("Read more", "The post X appeared first on Y",
+see reading/boilerplate.py) are never in a summary at all.
+
+No summary for an article of at most `MIN_SENTENCES` sentences (stock lines not
+counted): it would only repeat them, right above them. The feed's own summary,
+when distinct (rule 1), is still shown: it does not repeat the article.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from __future__ import annotations
 import re
 
 from toaster_tui.core.sanitize import clean_line, clean_text
+from toaster_tui.reading.boilerplate import is_boilerplate
 from toaster_tui.reading.centrality import centrality
 from toaster_tui.reading.prose import Prose, read_prose, without_markup
 from toaster_tui.reading.sentences import match_key, split_sentences, truncate
@@ -26,6 +33,7 @@ from toaster_tui.reading.sentences import match_key, split_sentences, truncate
 __all__ = ["summarize"]
 
 MIN_PARAGRAPHS = 4
+MIN_SENTENCES = 2  # an article of this many sentences or fewer gets no summary
 MAX_SENTENCES = 200  # LexRank cost grows with pairs: the first 200 are plenty
 _REDUNDANT = 0.5  # cosine above which a sentence repeats one already chosen
 _FALLBACK_LINES = 50
@@ -45,6 +53,10 @@ def _is_distinct(summary: str, body: str) -> bool:
         return False
     b = match_key(body)
     return not b or (s not in b and not s.startswith(b))
+
+
+def _own_words(sentences: list[str]) -> list[str]:
+    return [s for s in sentences if not is_boilerplate(s)]
 
 
 def _pick(sentences: list[str], n: int) -> list[str]:
@@ -81,12 +93,14 @@ def summarize(text: str, feed_summary: str = "", max_sentences: int = 3) -> list
         n = max(max_sentences, 0)
         if n == 0:
             return []
-        if _is_distinct(feed_summary, without_markup(text)):
-            own = split_sentences(feed_summary)
-            if any(len(s.split()) >= 4 for s in own) or not text.strip():
-                return _pick(own, n)
+        own = _own_words(split_sentences(feed_summary))
+        if (own and _is_distinct(" ".join(own), without_markup(text))
+                and (any(len(s.split()) >= 4 for s in own) or not text.strip())):
+            return _pick(own, n)
         prose = read_prose(text, MAX_SENTENCES, _FALLBACK_LINES)
-        lines = prose.lines or prose.other
-        return _central(prose, n) or _pick(split_sentences("\n".join(lines)), n)
+        sentences = _own_words(split_sentences("\n".join(prose.lines or prose.other)))
+        if len(sentences) <= MIN_SENTENCES:
+            return []
+        return _central(prose, n) or _pick(sentences, n)
     except Exception:
         return []
