@@ -310,10 +310,10 @@ def test_pathological_feeds_parse_quickly() -> None:
     for name, body in unit_docs.items():
         doc = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item>'
                b"<title>x</title><description>" + body + b"</description></item></channel></rss>")
-        began = time.perf_counter()
+        began = time.process_time()
         with contextlib.suppress(FeedError):
             parse_feed(doc, "http://h.example/", "application/rss+xml")
-        assert time.perf_counter() - began < 15, name
+        assert time.process_time() - began < 15, name
 
 
 @pytest.mark.parametrize("fast_path", [True, False], ids=["fast-path", "feedparser"])
@@ -328,9 +328,9 @@ def test_huge_person_fields_parse_quickly(fast_path: bool, monkeypatch: pytest.M
     doc = (b'<?xml version="1.0"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/">'
            b"<channel><title>t</title><managingEditor>" + b"m" * 300_000 + b"</managingEditor>"
            + items + b"</channel></rss>")
-    began = time.perf_counter()
+    began = time.process_time()
     data = parse_feed(doc, "http://h.example/", "application/rss+xml")
-    assert time.perf_counter() - began < 10
+    assert time.process_time() - began < 10
     assert len(data.entries) == 1000
     assert all(len(e.author or "") <= feedguard.MAX_PERSON for e in data.entries)
 
@@ -341,6 +341,6 @@ def test_feed_discovery_on_a_hostile_page_stays_linear() -> None:
     for unit in ("<a", "<!--", "<a x='", "</a"):
         page = ('<html><head><link rel="alternate" type="application/rss+xml" href="/f.xml">'
                 + unit * (1_000_000 // len(unit)))
-        began = time.perf_counter()
+        began = time.process_time()
         assert find_feed_links(page, "https://h.example/") == ["https://h.example/f.xml"]
-        assert time.perf_counter() - began < 5, unit
+        assert time.process_time() - began < 5, unit
