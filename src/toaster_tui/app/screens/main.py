@@ -23,7 +23,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.markup import escape as escape_markup
+from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static, Tree
@@ -246,10 +246,10 @@ class MainScreen(ArticleActions, FeedActions, SearchActions, SyncActions, Narrow
         else:
             title = self.entry.title + (f" · {unread:,} unread" if unread else "")
             title += " · unread only" if self.unread_only else ""
-        # Border titles are markup: escape the feed's title and the query.
-        title = escape_markup(title)
-        if pane.border_title != title:
-            pane.border_title = title
+        # Plain text: Textual's markup escape misses "[Podcast]" in a feed's title.
+        plain = Content(title)
+        if pane.border_title != plain.markup:
+            pane.border_title = plain
         self.show_status()
         self._show_feed_error()
 
