@@ -6,9 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from textual.containers import VerticalScroll
 from textual.widgets._toast import Toast
 from tui_helpers import GRID, Library, make_app, screen_text, settle, wait_until, write_library
 
+from toaster_tui.app.screens.feed_errors import FeedErrorsDialog
+from toaster_tui.app.screens.help import HelpScreen
 from toaster_tui.app.widgets.article_list import ArticleList
 
 SIZE = (140, 44)
@@ -52,3 +55,57 @@ async def test_s_without_a_sync_table_names_the_table(library: Library) -> None:
         await pilot.press("S")
         await wait_until(pilot, lambda: bool(toasts(app)), what="the toast")
         assert toasts(app)[0].startswith("No feed server set up: add a [sync] table (url,")
+
+
+async def test_an_empty_list_says_its_whole_message(tmp_path: Path) -> None:
+    # At 120 columns the list is 44 wide: the message was cut to "Press r to r…".
+    lib = write_library(tmp_path / "lib", feeds=((GRID, "Design", None),))
+    app = make_app(lib)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        shown = screen_text(app)
+        assert "…" not in shown
+        lines = [line.split("││")[1].strip(" │") for line in shown.splitlines()[3:6]]
+        assert " ".join(lines).strip() == "No articles in All Topics yet. Press r to refresh."
+
+
+async def test_j_k_space_g_scroll_the_help_on_a_small_terminal(library: Library) -> None:
+    app = make_app(library)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), what="the help")
+        scroll = app.screen.query_one("#help-scroll", VerticalScroll)
+        await pilot.press("j", "j")
+        await pilot.pause()
+        assert scroll.scroll_y == 2
+        await pilot.press("k")
+        await pilot.pause()
+        assert scroll.scroll_y == 1
+        await pilot.press("G")
+        await pilot.pause()
+        assert scroll.scroll_y == scroll.max_scroll_y > 10
+        assert "q                  quit" in screen_text(app)
+        await pilot.press("g")
+        await pilot.pause()
+        assert scroll.scroll_y == 0
+        await pilot.press("space")
+        await pilot.pause()
+        assert scroll.scroll_y > 5
+
+
+async def test_a_feed_never_fetched_is_named_once_among_the_failed(
+        tmp_path: Path) -> None:
+    dead = "http://127.0.0.1:9/dead.xml"
+    lib = write_library(tmp_path / "lib", feeds=((dead, "News", None),))
+    app = make_app(lib)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await wait_until(pilot, lambda: app.refresh_count == 1, what="the refresh")
+        await settle(pilot)
+        await pilot.press("exclamation_mark")
+        await wait_until(pilot, lambda: isinstance(app.screen, FeedErrorsDialog), what="!")
+        shown = screen_text(app)
+        assert shown.count(dead) == 1
+        assert "cannot connect: connection refused" in shown
