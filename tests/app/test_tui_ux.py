@@ -10,9 +10,11 @@ from textual.containers import VerticalScroll
 from textual.widgets._toast import Toast
 from tui_helpers import GRID, Library, make_app, screen_text, settle, wait_until, write_library
 
+from toaster_tui.app.run import welcome
 from toaster_tui.app.screens.feed_errors import FeedErrorsDialog
 from toaster_tui.app.screens.help import HelpScreen
 from toaster_tui.app.widgets.article_list import ArticleList
+from toaster_tui.demo.session import DemoRefresher, seed_demo
 
 SIZE = (140, 44)
 MARKUP_TITLE = "[Podcast] Weekly [/b] show"
@@ -109,3 +111,38 @@ async def test_a_feed_never_fetched_is_named_once_among_the_failed(
         shown = screen_text(app)
         assert shown.count(dead) == 1
         assert "cannot connect: connection refused" in shown
+
+
+async def test_the_first_run_says_where_the_subscriptions_are(library: Library) -> None:
+    # `toaster` on a first run printed where it put config.toml on stderr, under
+    # the app's screen: the user never saw it.
+    app = make_app(library)
+    welcome(app)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await wait_until(pilot, lambda: bool(toasts(app)), what="the welcome")
+        shown = " ".join(toasts(app))
+        assert shown.startswith("First run\nWelcome! Your subscriptions are in ")
+        assert str(library.config_path) in shown
+
+
+async def test_f_in_the_demo_says_it_is_offline(tmp_path: Path) -> None:
+    config_path, db_path = seed_demo(tmp_path / "demo")
+    app = make_app(Library(config_path, db_path), demo=True, refresher=DemoRefresher)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("f")
+        await wait_until(pilot, lambda: bool(toasts(app)), what="the toast")
+        assert toasts(app) == ["The demo is offline: its articles have no web pages to fetch."]
+        assert "Fetching" not in screen_text(app)
+
+
+async def test_the_search_box_says_its_keys_whole_at_120_columns(library: Library) -> None:
+    app = make_app(library)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await pilot.pause()
+        assert "Search…  Enter: the results · Esc: back" in screen_text(app)

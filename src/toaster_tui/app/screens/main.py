@@ -50,6 +50,7 @@ from toaster_tui.store.views import view_filter
 __all__ = ["NARROW", "MainScreen"]
 
 TAGLINE = "No algorithm. No ads. Just feeds. Chronological."
+SEARCH_HINT = "Search…  Enter: the results · Esc: back"  # fits the list's 44 columns at 120
 RELOAD_EVERY = 0.5
 """Seconds between re-queries while a refresh writes new articles."""
 
@@ -118,8 +119,7 @@ class MainScreen(ArticleActions, FeedActions, SearchActions, SyncActions, Narrow
             with Vertical(id="sidebar-pane"):
                 yield Sidebar(id="sidebar")
             with Vertical(id="list-pane"):
-                yield Input(placeholder="Search all articles…  (Enter: go to the results, Esc: "
-                            "back)", id="search", compact=True)
+                yield Input(placeholder=SEARCH_HINT, id="search", compact=True)
                 yield Static("", id="feed-error", markup=False)
                 yield ArticleList(self.data, self.now, id="articles")
             yield ReaderPane(self.now, id="reader")
