@@ -146,3 +146,17 @@ async def test_the_search_box_says_its_keys_whole_at_120_columns(library: Librar
         await pilot.press("slash")
         await pilot.pause()
         assert "Search…  Enter: the results · Esc: back" in screen_text(app)
+
+
+async def test_the_add_dialog_shows_its_error_and_buttons_in_80_by_24(library: Library) -> None:
+    # Its tall fields took 31 rows: at 24 the error line and the buttons were cut off.
+    app = make_app(library)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await wait_until(pilot, lambda: app.screen.id != "main", what="the dialog")
+        await pilot.press(*"not a url", "enter")
+        await wait_until(pilot, lambda: "not a web address" in screen_text(app), what="error")
+        shown = screen_text(app)
+        assert "not a web address: 'not a url'" in shown
+        assert any("Add" in line and "Cancel" in line for line in shown.splitlines())
