@@ -140,7 +140,28 @@ def test_dead_port_is_a_clear_error() -> None:
 
     result = asyncio.run(go())
     assert result.outcome is Outcome.FAILED
-    assert result.error.startswith("cannot connect")
+    assert result.error == "cannot connect: connection refused"
+
+
+def fetch_error(url: str) -> str:
+    async def go() -> FetchResult:
+        async with Fetcher(Settings(timeout=5)) as fetcher:
+            return await fetcher.fetch(url)
+
+    result = asyncio.run(go())
+    assert result.outcome is Outcome.FAILED
+    return result.error
+
+
+def test_an_unknown_host_and_https_to_a_plain_server_are_said_in_words(
+        server: FeedServer) -> None:
+    # Not "[Errno -2] Name or service not known" nor "[SSL: WRONG_VERSION_NUMBER] …".
+    assert fetch_error("http://no-such-host.invalid/feed.xml") == (
+        "cannot connect: host name not found")
+    server.route("/feed.xml", body=rss2(make_items("a", 1)))
+    plain = server.url("/feed.xml")
+    assert fetch_error("https" + plain.removeprefix("http")) == (
+        "cannot connect: TLS handshake failed (does the server speak https?)")
 
 
 def test_parse_retry_after_forms() -> None:

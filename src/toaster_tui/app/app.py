@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on, work
-from textual.app import App, SuspendNotSupported
+from textual.app import SuspendNotSupported
 from textual.binding import Binding, BindingType
 from textual.timer import Timer
 from textual.worker import get_current_worker
@@ -34,6 +34,7 @@ from toaster_tui.app.data import DataSource
 from toaster_tui.app.desktop_notify import desktop_mode, osc_sequence
 from toaster_tui.app.gc_policy import CHECK_EVERY, IdleCollector
 from toaster_tui.app.messages import ConfigFailed, ConfigLoaded, Deferred, Stamp
+from toaster_tui.app.notices import PlainNoticesApp
 from toaster_tui.app.refresh import (
     PagesFetched,
     RefresherFactory,
@@ -70,7 +71,7 @@ def _stamp(path: Path) -> Stamp | None:
     return (st.st_mtime_ns, st.st_size)
 
 
-class ToasterApp(App[int]):
+class ToasterApp(PlainNoticesApp):
     """The terminal feed reader. `now` fixes the clock relative ages are shown against."""
 
     CSS_PATH = "styles/app.tcss"
@@ -121,8 +122,7 @@ class ToasterApp(App[int]):
                                        own=self.data.own_writes)
 
     def _new_refresher(self, db_path: Path, settings: Settings) -> Refresher:
-        # Parse processes run nicer still than the forkserver they come from: keys
-        # first. The filters are those of the config in force as the refresh starts.
+        # Parse processes run nicer still (keys first); filters: the config's as it starts.
         return Refresher(db_path, settings, worker_nice=WORKER_NICE,
                          filters=self.config.filters)
 

@@ -13,15 +13,25 @@ from toaster_tui.core.errors import Crashed
 from toaster_tui.demo.session import DemoRefresher, seed_demo
 from toaster_tui.store.database import Store
 
-__all__ = ["run_app", "run_demo", "run_until_exit"]
+__all__ = ["run_app", "run_demo", "run_until_exit", "welcome"]
 
 
-def run_app(config_path: Path, db_path: Path) -> int:
-    """Run the TUI; returns the exit code."""
+def run_app(config_path: Path, db_path: Path, *, first_run: bool = False) -> int:
+    """Run the TUI; returns the exit code. `first_run`: config.toml was just made."""
     # Open (and migrate) the database before the screen takes over, so an
     # unusable file is one clear line on stderr (StorageError) and exit 1.
     Store(db_path).close()
-    return run_until_exit(ToasterApp(config_path, db_path))
+    app = ToasterApp(config_path, db_path)
+    if first_run:
+        welcome(app)
+    return run_until_exit(app)
+
+
+def welcome(app: ToasterApp) -> None:
+    """Say where the new config.toml is: the line on stderr is hidden by the screen."""
+    app.notify(f"Welcome! Your subscriptions are in {app.config_path}, a starter list "
+               "of indie and journalism feeds: e edits it, a adds a feed, d removes one.",
+               title="First run", timeout=20)
 
 
 def run_demo() -> int:

@@ -28,12 +28,13 @@ def cmd_tui(args: argparse.Namespace) -> int:
     from toaster_tui.app.run import run_app
 
     config_path = paths.config_path(getattr(args, "config", None))
-    if not config_path.exists():
+    first_run = not config_path.exists()
+    if first_run:
         ensure_config(config_path)
         err(f"created {config_path} with sample subscriptions")
     # An invalid file is not an exit here: the TUI shows path:line:col in a
     # dialog and offers to edit it.
-    return run_app(config_path, paths.db_path(getattr(args, "db", None)))
+    return run_app(config_path, paths.db_path(getattr(args, "db", None)), first_run=first_run)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

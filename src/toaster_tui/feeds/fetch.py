@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import email.utils
+import socket
 import ssl
 import time
 import zlib
@@ -344,7 +345,27 @@ def describe_error(exc: httpx.HTTPError) -> str:
         (httpx.DecodingError, "cannot decode the response"),
     ]
     label = next((text for kind, text in kinds if isinstance(exc, kind)), "network error")
+    plain = _os_reason(exc)
+    if plain is not None:
+        return f"{label}: {plain}"
     # httpx often wraps an OS error with an empty message: say what the OS said.
     cause = exc.__cause__ or exc.__context__
     detail = clean_line(str(exc) or (str(cause) if cause else ""))[:160]
     return f"{label}: {detail}" if detail else label
+
+
+def _os_reason(exc: BaseException) -> str | None:
+    """The usual causes in words, instead of "[Errno -2] Name or service not known",
+    "All connection attempts failed" or "[SSL: WRONG_VERSION_NUMBER] …"."""
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        if isinstance(cause, socket.gaierror):
+            return "host name not found"
+        if isinstance(cause, ConnectionRefusedError):
+            return "connection refused"
+        if isinstance(cause, ssl.SSLError) and cause.reason == "WRONG_VERSION_NUMBER":
+            return "TLS handshake failed (does the server speak https?)"
+        cause = cause.__cause__ or cause.__context__
+    return None

@@ -42,7 +42,7 @@ FEW_UNREAD = 5
 
 
 class ArticleActions(Screen[None]):
-    """Needs from the subclass: `data`, `entry`, `search`, `closing`, `articles`,
+    """Needs from the subclass: `data`, `entry`, `search`, `demo`, `closing`, `articles`,
     `reader`, `listing_filter` and `schedule_counts`."""
 
     # Merged with MainScreen's BINDINGS (Textual merges them along the MRO).
@@ -54,6 +54,7 @@ class ArticleActions(Screen[None]):
     data: DataSource
     entry: SidebarEntry
     search: str | None
+    demo: bool
     _wanted_id: int | None = None
     """The article the reader should show (the last one asked for)."""
 
@@ -202,6 +203,10 @@ class ArticleActions(Screen[None]):
             return
         if row.url is None:
             self.notify("This article has no web page to fetch.", severity="warning", timeout=3)
+            return
+        if self.demo:  # its links are under .invalid: a fetch could only fail
+            self.notify("The demo is offline: its articles have no web pages to fetch.",
+                        timeout=4)
             return
         if row.id in self._fetching:
             self.notify("Already fetching the full article.", timeout=2)

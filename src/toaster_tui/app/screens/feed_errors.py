@@ -8,15 +8,15 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from toaster_tui.app.screens.scroll_keys import ScrollKeys
 from toaster_tui.core.models import FeedRow
 
 __all__ = ["FeedErrorsDialog"]
 
 
-class FeedErrorsDialog(ModalScreen[None]):
+class FeedErrorsDialog(ScrollKeys):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,exclamation_mark", "close", "Close"),
     ]
@@ -34,7 +34,9 @@ class FeedErrorsDialog(ModalScreen[None]):
                 for feed in self._feeds:
                     text = Text(feed.title, style="bold")
                     text.append(f"  ({feed.topic})", style="dim")
-                    text.append(f"\n{feed.url}\n", style="dim")
+                    if feed.title != feed.url:  # a feed never fetched has its URL as title
+                        text.append(f"\n{feed.url}", style="dim")
+                    text.append("\n")
                     text.append(feed.last_error or "", style="red")
                     yield Static(text, classes="feed-error")
             yield Label("Esc closes. r refreshes the selected topic, R every feed.",

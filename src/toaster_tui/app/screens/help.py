@@ -10,8 +10,9 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Label, Static
+
+from toaster_tui.app.screens.scroll_keys import ScrollKeys
 
 __all__ = ["KEYS", "HelpScreen"]
 
@@ -80,7 +81,7 @@ def _table() -> Table:
     return table
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(ScrollKeys):
     """Closes with Esc, q or ? again."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -23,7 +23,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.markup import escape as escape_markup
+from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static, Tree
@@ -50,6 +50,7 @@ from toaster_tui.store.views import view_filter
 __all__ = ["NARROW", "MainScreen"]
 
 TAGLINE = "No algorithm. No ads. Just feeds. Chronological."
+SEARCH_HINT = "Search…  Enter: the results · Esc: back"  # fits the list's 44 columns at 120
 RELOAD_EVERY = 0.5
 """Seconds between re-queries while a refresh writes new articles."""
 
@@ -118,8 +119,7 @@ class MainScreen(ArticleActions, FeedActions, SearchActions, SyncActions, Narrow
             with Vertical(id="sidebar-pane"):
                 yield Sidebar(id="sidebar")
             with Vertical(id="list-pane"):
-                yield Input(placeholder="Search all articles…  (Enter: go to the results, Esc: "
-                            "back)", id="search", compact=True)
+                yield Input(placeholder=SEARCH_HINT, id="search", compact=True)
                 yield Static("", id="feed-error", markup=False)
                 yield ArticleList(self.data, self.now, id="articles")
             yield ReaderPane(self.now, id="reader")
@@ -246,10 +246,10 @@ class MainScreen(ArticleActions, FeedActions, SearchActions, SyncActions, Narrow
         else:
             title = self.entry.title + (f" · {unread:,} unread" if unread else "")
             title += " · unread only" if self.unread_only else ""
-        # Border titles are markup: escape the feed's title and the query.
-        title = escape_markup(title)
-        if pane.border_title != title:
-            pane.border_title = title
+        # Plain text: Textual's markup escape misses "[Podcast]" in a feed's title.
+        plain = Content(title)
+        if pane.border_title != plain.markup:
+            pane.border_title = plain
         self.show_status()
         self._show_feed_error()
 

@@ -26,13 +26,17 @@ from toaster_tui.app.widgets.article_list import ArticleList
 from toaster_tui.app.widgets.reader import ReaderPane
 from toaster_tui.app.widgets.sidebar import Sidebar
 
-__all__ = ["NARROW", "NarrowLayout", "Pane"]
+__all__ = ["NARROW", "SHORT", "NarrowLayout", "Pane"]
 
 NARROW = 120
 """Terminal width under which one pane shows at a time. At 120 columns the three
 panes give the list 42 columns of title and the reader 40 of text; each column
 less is taken from both, and under 40 a line of prose reads like a newspaper
 column while most titles are cut. At 80 columns the list had 25."""
+SHORT = 30
+"""Terminal height under which dialogs' fields and buttons are one line high: the
+add dialog with its tall fields needs 31 rows, and at 24 its error line and its
+buttons were cut off (an Enter on a wrong address seemed to do nothing)."""
 
 Pane = Literal["list", "reader", "topics"]
 
@@ -66,6 +70,8 @@ class NarrowLayout(Screen[None]):
         return self._narrow and self._pane == "reader"
 
     def on_resize(self, event: events.Resize) -> None:
+        # On the app, so that dialogs (other screens) see it too: app.tcss's `.-short`.
+        self.app.set_class(event.size.height < SHORT, "-short")
         narrow = event.size.width < NARROW
         if narrow == self._narrow:
             return

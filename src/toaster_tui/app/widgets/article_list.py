@@ -22,7 +22,12 @@ from textual.strip import Strip
 from toaster_tui.app.data import DataSource
 from toaster_tui.app.messages import Deferred
 from toaster_tui.app.widgets.article_pages import ROW_HEIGHT, ArticlePages
-from toaster_tui.app.widgets.article_row import RowStyles, message_strip, render_row
+from toaster_tui.app.widgets.article_row import (
+    RowStyles,
+    message_lines,
+    message_strip,
+    render_row,
+)
 from toaster_tui.store.listing import ArticleFilter, Cursor, cursor_of
 
 __all__ = ["ArticleList"]
@@ -182,9 +187,10 @@ class ArticleList(ArticlePages, can_focus=True):
         base = self.rich_style
         rows = self.rows
         if not rows:
-            if line == 1:
+            message = message_lines(self.placeholder, width)
+            if 1 <= line <= len(message):
                 style = base + self.get_component_rich_style("article-list--empty", partial=True)
-                return message_strip(self.placeholder, width, style, self.app.console)
+                return message_strip(message[line - 1], width, style, self.app.console)
             return Strip.blank(width, base)
         index, offset = divmod(line, ROW_HEIGHT)
         if index >= len(rows):

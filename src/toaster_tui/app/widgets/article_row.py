@@ -6,6 +6,7 @@ star when starred; line 2: "Feed · 4d ago · 2 min read".
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,7 +19,7 @@ from toaster_tui.core.models import ArticleRow
 from toaster_tui.reading.render import time_to_read
 from toaster_tui.reading.timefmt import relative_age
 
-__all__ = ["RowStyles", "message_strip", "render_row"]
+__all__ = ["RowStyles", "message_lines", "message_strip", "render_row"]
 
 
 @dataclass(frozen=True)
@@ -66,10 +67,16 @@ def render_row(row: ArticleRow, *, cursor: bool, hover: bool, width: int, styles
     return _strip(title, width, back, console), _strip(meta, width, back, console)
 
 
-def message_strip(message: str, width: int, style: Style, console: Console) -> Strip:
-    """A centred line (e.g. "No unread articles here") for an empty list."""
-    text = Text(justify="center")
-    text.append(message, style)
+def message_lines(message: str, width: int) -> list[str]:
+    """An empty list's message (e.g. "No unread articles in X. Press u to show all."),
+    wrapped at words to the list's width, each line centred: never cut short."""
+    room = max(width - 2, 1)  # a column of air on each side
+    return [line.center(width) for line in textwrap.wrap(message, room)] or [""]
+
+
+def message_strip(line: str, width: int, style: Style, console: Console) -> Strip:
+    """One line of message_lines, painted."""
+    text = Text(line, style)
     text.truncate(width, overflow="ellipsis", pad=True)
     return Strip(list(text.render(console)), width).simplify()
 
