@@ -390,6 +390,14 @@ class ReaderPane(VerticalScroll, can_focus=True):
         self._keep_end = True
         super().action_scroll_end()
 
+    def action_scroll_up(self) -> None:
+        self._keep_end = False  # even at the top already: the user let go of G
+        super().action_scroll_up()
+
+    def action_scroll_home(self) -> None:
+        self._keep_end = False
+        super().action_scroll_home()
+
     def watch_virtual_size(self, size: Size) -> None:
         # The content grew (or the pane was resized): after G, follow the end.
         if self._keep_end:
