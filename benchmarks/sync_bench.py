@@ -260,21 +260,23 @@ def bench_toaster(toaster: ToasterSync, account: Account, feeds: int, items: int
         toaster.wipe()
         run, said = toaster.sync()
         stored = toaster.articles()
-        if (said["feeds"], said["new"], stored) != (feeds, items, items):
+        # Every item is unread on the server: a read/star update would mean an id
+        # missing from the server's unread list as the client paged it.
+        if (said["feeds"], said["new"], said["updates"], stored) != (feeds, items, 0, items):
             raise RuntimeError(f"first sync brought {said} and stored {stored} articles, "
-                               f"expected {feeds} feeds and {items} items")
+                               f"expected {feeds} feeds and {items} unread items")
         first.add(run)
         say(f"  first sync {n + 1}/{runs}: {run.wall:.2f} s, {run.peak_mb:.0f} MB")
-    first.check = f"{items:,} articles stored, {feeds} feeds"
+    first.check = f"{items:,} articles stored, all unread, {feeds} feeds"
 
     again = Figure("toaster: incremental sync, nothing new")
     for n in range(runs):
         run, said = toaster.sync()
-        if said["new"] or said["sent"]:
+        if said["new"] or said["sent"] or said["updates"]:
             raise RuntimeError(f"a sync with nothing new brought {said}")
         again.add(run)
         say(f"  incremental sync {n + 1}/{runs}: {run.wall:.2f} s, {run.peak_mb:.0f} MB")
-    again.check = "0 new, 0 sent"
+    again.check = "0 new, 0 sent, 0 updates"
 
     push = Figure(f"toaster: sync pushing {CHANGES:,} read/unread changes")
     for n in range(runs):
@@ -348,13 +350,16 @@ def main() -> int:
             if newsboat:
                 figures += bench_newsboat(NewsboatMiniflux(box, account), items, args.runs)
         say("")
-        say(f"Sync benchmark: {feeds} feeds, {items:,} items, {args.runs} runs each; "
+        say(f"Sync benchmark: {feeds} feeds, {items:,} items, {args.runs} run"
+            f"{'' if args.runs == 1 else 's'} each; "
             f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}; "
             f"{newsboat or 'no newsboat'}; {time.perf_counter() - began:.0f} s in all")
         say(table(figures))
         if newsboat:
-            say("newsboat's freshrss source (a Google Reader API client) is not in this "
-                "version; its feedhq source reads Atom streams Miniflux does not serve.")
+            say(f"{newsboat.split(' - ')[0]} has no freshrss source. Its feedhq source (a "
+                "Google Reader API client with a settable URL) logs in to Miniflux and lists "
+                "the feeds but asks for items at /reader/atom/<stream>, which Miniflux does "
+                "not serve: it cannot sync with Miniflux.")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return 0
@@ -363,6 +368,6 @@ def main() -> int:
 if __name__ == "__main__":
     try:
         sys.exit(main())
-    except httpx.HTTPError as exc:
+    except (httpx.HTTPError, RuntimeError) as exc:  # a failed check or server: no traceback
         print(f"sync_bench: {exc}", file=sys.stderr)
         sys.exit(1)
