@@ -79,9 +79,14 @@ class Account:
 
 
 class MinifluxServer:
-    """Start with `with MinifluxServer() as server:`; `server.url` is where it listens."""
+    """Start with `with MinifluxServer() as server:`; `server.url` is where it listens.
 
-    def __init__(self) -> None:
+    `settings` are extra Miniflux environment variables (its configuration),
+    applied over the defaults below: e.g. {"WORKER_POOL_SIZE": "8"}.
+    """
+
+    def __init__(self, settings: dict[str, str] | None = None) -> None:
+        self._settings = dict(settings or {})
         self._procs: list[subprocess.Popen[bytes]] = []
         self._tmp = Path(tempfile.mkdtemp(prefix="mfx-"))  # short: it holds a Unix socket
         self.log = self._tmp / "miniflux.log"
@@ -152,6 +157,7 @@ class MinifluxServer:
             "POLLING_FREQUENCY": "1440",
             "WORKER_POOL_SIZE": "2",
             "LOG_LEVEL": "info",
+            **self._settings,
         }
         mfx = subprocess.Popen([str(MINIFLUX_BIN)], env=env, stdout=subprocess.DEVNULL,
                                stderr=open(self.log, "wb"))  # noqa: SIM115

@@ -44,8 +44,9 @@ from toaster_tui.sync.sub_push import SubPush, push_subscriptions
 
 __all__ = ["ITEM_LIMIT", "SyncReport", "run_sync"]
 
-ITEM_LIMIT = 10_000
-"""The newest items a sync looks at; older ones stay on the server."""
+ITEM_LIMIT = 50_000
+"""The newest items a sync looks at; older ones stay on the server. Memory
+grows with it only by their ids: contents come CONTENTS_BATCH at a time."""
 
 ProgressFn = Callable[[str], None]
 

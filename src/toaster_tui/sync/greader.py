@@ -7,7 +7,9 @@ with SyncAuthError.
 
 Items are pulled as ids (stream/items/ids, paged with `c`) and then contents in
 batches (POST stream/items/contents): the pair every such server serves.
-Miniflux 2.3.5 does not serve stream/contents/<stream> (it answers `[]`).
+Miniflux 2.3.5 does not serve stream/contents/<stream> (it answers `[]`), and
+its continuation is an offset: item_ids() makes up for what that repeats or
+skips between pages.
 """
 
 from __future__ import annotations
@@ -30,8 +32,10 @@ READING_LIST = "user/-/state/com.google/reading-list"
 READ = "user/-/state/com.google/read"
 STARRED = "user/-/state/com.google/starred"
 LABEL = "user/-/label/"
-ID_PAGE = 1000
-"""Item ids asked for per page (the servers cap a page at 10,000 or fewer)."""
+ID_PAGE = 10_000
+"""Item ids asked for per page: Miniflux serves up to 10,000 (a server that caps
+lower sends fewer, with a continuation). Big pages mean few requests, and few
+page boundaries for the order to shift across."""
 CONTENTS_BATCH = 100
 """Items per stream/items/contents request; ids travel in the POST body."""
 EDIT_BATCH = 250
@@ -120,32 +124,62 @@ class GReaderClient:
     def item_ids(self, stream: str = READING_LIST, *, exclude: str | None = None,
                  since: int | None = None, page: int = ID_PAGE,
                  limit: int | None = None) -> list[str]:
-        """Ids (item_key form) in `stream`, newest first, following continuations.
+        """Ids (item_key form) in `stream`, newest first, each once, following continuations.
 
         `exclude` is a state to leave out (READ: unread only); `since` is a Unix
         time, for items published after it; `limit` stops early.
         """
+        return self._ids(stream, exclude, since, None, page, limit, reread=True)
+
+    def _ids(self, stream: str, exclude: str | None, since: int | None, until: int | None,
+             page: int, limit: int | None, *, reread: bool) -> list[str]:
         ids: list[str] = []
+        seen: set[str] = set()
+        continuations: set[str] = set()
         continuation: str | None = None
         while True:
             params: list[tuple[str, str | int]] = [("output", "json"), ("s", stream),
                                                    ("n", page)]
-            if exclude:
-                params.append(("xt", exclude))
-            if since is not None:
-                params.append(("ot", since))
-            if continuation:
-                params.append(("c", continuation))
+            params += [("xt", exclude)] if exclude else []
+            params += [("ot", since)] if since is not None else []
+            params += [("nt", until)] if until is not None else []
+            params += [("c", continuation)] if continuation else []
             data = self._json(self._get("/reader/api/0/stream/items/ids", params))
             refs = _list(data, "itemRefs")
-            ids.extend(item_key(str(ref["id"])) for ref in refs
-                       if isinstance(ref, dict) and "id" in ref)
+            keys = [item_key(str(ref["id"])) for ref in refs
+                    if isinstance(ref, dict) and "id" in ref]
+            repeated = next((key for key in keys if key in seen), None)
+            if repeated is not None and reread:
+                # Miniflux pages by offset over items sorted by publication time only:
+                # items of the same second can come in another order on the next
+                # page, which then repeats some of them and skips as many. Read that
+                # second again as a window of its own, before the rest of this page.
+                keys = self._same_second(repeated, stream, exclude, since) + keys
+            fresh = 0
+            for key in keys:
+                if key not in seen:
+                    seen.add(key)
+                    ids.append(key)
+                    fresh += 1
             if limit is not None and len(ids) >= limit:
                 return ids[:limit]
             following = data.get("continuation") if isinstance(data, dict) else None
-            if not refs or not following or str(following) == continuation:
+            # A page with nothing new (a server ignoring `c`), or a continuation
+            # seen before, would go round for ever: stop there.
+            if not fresh or not following or str(following) in continuations:
                 return ids
             continuation = str(following)
+            continuations.add(continuation)
+
+    def _same_second(self, key: str, stream: str, exclude: str | None,
+                     since: int | None) -> list[str]:
+        """The ids in `stream` published in the same second as item `key`."""
+        item = next(self.items([key]), None)
+        if item is None or item.published is None:
+            return []
+        second = int(item.published.timestamp())
+        after = second - 1 if since is None else max(since, second - 1)
+        return self._ids(stream, exclude, after, second + 1, ID_PAGE, None, reread=False)
 
     def unread_ids(self) -> set[str]:
         return set(self.item_ids(READING_LIST, exclude=READ))
