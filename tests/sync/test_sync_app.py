@@ -221,10 +221,12 @@ async def test_keys_are_handled_while_a_sync_is_in_flight(
         config, db = sync_config(tmp_path, proxy.url, account.greader[0])
         app = app_for(config, db)
         async with app.run_test(size=SIZE) as pilot:
-            await wait_until(pilot, lambda: app.main.sidebar_data is not None)
+            # config.toml is read in the background: S before it is loaded has no [sync].
+            await wait_until(pilot, lambda: app.config.sync is not None
+                             and app.main.sidebar_data is not None)
             try:
                 await pilot.press("S")
-                assert await asyncio.to_thread(proxy.holding.wait, 30), "no sync reached it"
+                assert await asyncio.to_thread(proxy.holding.wait, 30), f"no sync reached it: {told(app)} {proxy.paths}"
                 await wait_until(pilot, lambda: app.main.status.refresh_text == "Syncing… ")
                 # The sync waits on the server; keys do not wait for it.
                 started = time.monotonic()

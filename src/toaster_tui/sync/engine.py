@@ -27,6 +27,7 @@ from toaster_tui.feeds.enclosures import clean_enclosures
 from toaster_tui.feeds.parse import build_entry
 from toaster_tui.reading.entry_fields import plain_text_title
 from toaster_tui.store.database import Store
+from toaster_tui.store.entries import write_feed
 from toaster_tui.store.filters import FilterSet
 from toaster_tui.store.schema import last_article_id
 from toaster_tui.store.synced import (
@@ -149,23 +150,24 @@ def _store_items(store: Store, items: list[Item], feed_ids: dict[str, int],
     for item in items:
         if item.stream_id in feed_ids:  # else its feed went away meanwhile
             per_feed[item.stream_id].append(_entry(item))
-    new = 0
-    for stream_id, entries in per_feed.items():
-        sub = by_stream[stream_id]
-        data = FeedData(title=sub.title or None, site_url=sub.html_url or None, language=None,
-                        entries=tuple(entries))
-        after_id = last_article_id(store.db)
-        counts = store.save_feed(feed_ids[stream_id], data, status=200, etag=None,
-                                 last_modified=None, fetch_url=None)
-        # Separate from save_feed's transaction: after a kill between the two,
-        # the next sync finds the items unmarked, asks again and marks them.
-        # Filters run here, once the rows carry their server id, so that what
-        # they mark read or star is queued for the server.
-        with store.transaction():
-            mark_server_items(store.db, feed_ids[stream_id], (e.key for e in entries))
+    new, now = 0, int(time.time())
+    # One transaction for the whole batch: items of hundreds of feeds arrive
+    # interleaved, and a transaction per feed was half of a first sync's time.
+    # Stored and marked with their server id together, so a kill leaves either
+    # both or neither; filters run once the rows carry their server id, so that
+    # what they mark read or star is queued for the server.
+    with store.transaction():
+        for stream_id, entries in per_feed.items():
+            sub, feed_id = by_stream[stream_id], feed_ids[stream_id]
+            data = FeedData(title=sub.title or None, site_url=sub.html_url or None,
+                            language=None, entries=tuple(entries))
+            after_id = last_article_id(store.db)
+            counts = write_feed(store.db, feed_id, data, None, status=200, etag=None,
+                                last_modified=None, fetch_url=None, now=now)
+            mark_server_items(store.db, feed_id, (e.key for e in entries))
             if filters:
-                filters.on_new(store.db, feed_ids[stream_id], after_id, int(time.time()))
-        new += counts.new
+                filters.on_new(store.db, feed_id, after_id, now)
+            new += counts.new
     return new
 
 
