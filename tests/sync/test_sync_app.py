@@ -226,7 +226,8 @@ async def test_keys_are_handled_while_a_sync_is_in_flight(
                              and app.main.sidebar_data is not None)
             try:
                 await pilot.press("S")
-                assert await asyncio.to_thread(proxy.holding.wait, 30), f"no sync reached it: {told(app)} {proxy.paths}"
+                assert await asyncio.to_thread(proxy.holding.wait, 30), \
+                    f"no sync reached it: {told(app)} {proxy.paths}"
                 await wait_until(pilot, lambda: app.main.status.refresh_text == "Syncing… ")
                 # The sync waits on the server; keys do not wait for it.
                 started = time.monotonic()
