@@ -40,7 +40,8 @@ from toaster_tui.store.synced import (
     upsert_server_feeds,
     write_state,
 )
-from toaster_tui.sync.greader import CONTENTS_BATCH, GReaderClient, Item, Subscription
+from toaster_tui.sync.greader import CONTENTS_BATCH, Item, Subscription
+from toaster_tui.sync.service import SyncService, open_service
 from toaster_tui.sync.sub_push import SubPush, push_subscriptions
 
 __all__ = ["ITEM_LIMIT", "SyncReport", "run_sync"]
@@ -78,7 +79,7 @@ def run_sync(db_path: Path, spec: SyncSpec, password: str, *, timeout: float = 3
     say = progress or (lambda _text: None)
     store = Store(db_path)
     try:
-        with GReaderClient(spec.url, spec.username, password, timeout=timeout) as client:
+        with open_service(spec, password, timeout=timeout) as client:
             try:
                 report, subs = _sync(store, client, FilterSet(filters), item_limit, batch, say)
             except SyncError as exc:
@@ -92,7 +93,7 @@ def run_sync(db_path: Path, spec: SyncSpec, password: str, *, timeout: float = 3
         store.close()
 
 
-def _sync(store: Store, client: GReaderClient, filters: FilterSet, item_limit: int,
+def _sync(store: Store, client: SyncService, filters: FilterSet, item_limit: int,
           batch: int, say: ProgressFn) -> tuple[tuple[int, int, int, int], SubPush]:
     client.login()
     subs = push_subscriptions(store, client)
@@ -120,7 +121,7 @@ def _sync(store: Store, client: GReaderClient, filters: FilterSet, item_limit: i
     return (len(subscriptions), new, pushed, changed), subs
 
 
-def _push(store: Store, client: GReaderClient) -> int:
+def _push(store: Store, client: SyncService) -> int:
     """Send the outbox, one kind of change at a time, dropping each kind once it is sent."""
     groups: dict[tuple[str, bool], list[tuple[int, str]]] = defaultdict(list)
     for change in pending_changes(store.db):

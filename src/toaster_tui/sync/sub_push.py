@@ -35,7 +35,8 @@ from toaster_tui.store.sub_outbox import (
     record_refusal,
     strip_server,
 )
-from toaster_tui.sync.greader import GReaderClient, Subscription
+from toaster_tui.sync.greader import Subscription
+from toaster_tui.sync.service import SyncService
 
 __all__ = ["SubPush", "is_transient", "push_subscriptions"]
 
@@ -70,7 +71,7 @@ def is_transient(exc: SyncError) -> bool:
     return "did not accept the change" not in text  # no answer at all, or not the API's
 
 
-def push_subscriptions(store: Store, client: GReaderClient) -> SubPush:
+def push_subscriptions(store: Store, client: SyncService) -> SubPush:
     """Send every queued change, oldest first; SyncError stops at a transient fault."""
     server = _ServerList(client)
     sent = 0
@@ -94,7 +95,7 @@ def push_subscriptions(store: Store, client: GReaderClient) -> SubPush:
     return SubPush(sent, tuple(refused))
 
 
-def _send(store: Store, client: GReaderClient, server: _ServerList, op: SubOp) -> None:
+def _send(store: Store, client: SyncService, server: _ServerList, op: SubOp) -> None:
     """One change; _Refused when the server will not do it."""
     try:
         if op.action == "subscribe":
@@ -117,7 +118,7 @@ def _send(store: Store, client: GReaderClient, server: _ServerList, op: SubOp) -
             raise _Refused(_detail(exc)) from None
 
 
-def _subscribe(store: Store, client: GReaderClient, server: _ServerList, op: SubOp) -> None:
+def _subscribe(store: Store, client: SyncService, server: _ServerList, op: SubOp) -> None:
     found = server.find(op.url)
     if found is not None:  # subscribed already (a retry): put it in the folder asked for
         _link(store, op, found.stream_id)
@@ -184,7 +185,7 @@ def _refusal_line(op: SubOp, reason: str) -> str:
 class _ServerList:
     """The server's subscriptions, asked for at most once a push unless asked afresh."""
 
-    def __init__(self, client: GReaderClient) -> None:
+    def __init__(self, client: SyncService) -> None:
         self._client = client
         self._subs: list[Subscription] | None = None
 
