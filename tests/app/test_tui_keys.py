@@ -328,6 +328,40 @@ async def test_t_works_before_the_sidebar_has_loaded(library: Library) -> None:
         await settle(pilot)
 
 
+async def test_t_and_d_before_config_toml_is_read(library: Library) -> None:
+    """Just after launch the list is there before config.toml is: a local feed
+    must not be taken for a sync server's feed (config lists no feeds yet)."""
+    app = make_app(library)
+    read = threading.Event()
+    sync_feeds = app.data.sync_feeds
+
+    def slow_sync_feeds(*args: object, **kwargs: object) -> object:
+        read.wait(10)  # a slow disk, just after launch
+        return sync_feeds(*args, **kwargs)  # type: ignore[arg-type]
+
+    app.data.sync_feeds = slow_sync_feeds  # type: ignore[method-assign,assignment]
+    async with app.run_test(size=SIZE) as pilot:
+        articles = app.query_one(ArticleList)
+        await wait_until(pilot, lambda: articles.current is not None, what="the list")
+        assert not app.config_read
+        await pilot.press("t")  # first row: Lab Notes (Science)
+        await wait_until(pilot, lambda: "Move to topic" in screen_text(app), what="the dialog")
+        assert "sync server" not in screen_text(app)
+        await pilot.press("escape")
+        await pilot.press("d")
+        await wait_until(pilot, lambda: any("still being read" in str(n.message)
+                                            for n in app._notifications),
+                         what="the wait message")
+        read.set()
+        await wait_until(pilot, lambda: app.config_read, what="config.toml")
+        await pilot.press("d")
+        await wait_until(pilot, lambda: "Unsubscribe from Lab Notes?" in screen_text(app),
+                         what="the question")
+        await pilot.press("n")
+        await settle(pilot)
+        assert LAB in {f.url for f in load_config(library.config_path).feeds}
+
+
 async def test_d_removes_the_feed_after_asking(library: Library) -> None:
     app = make_app(library)
     async with app.run_test(size=SIZE) as pilot:

@@ -133,6 +133,11 @@ class FeedActions(Screen[None]):
     def _move_chosen(self, feed: FeedRow, topic: str | None) -> None:
         if topic is None or topic == feed.topic:
             return
+        if self.config is None:
+            self.notify("config.toml is still being read: try again in a moment.", timeout=4)
+            return
+        if self._unsynced_server_feed(feed):
+            return
         if self._on_server(feed):
             self._edit(partial(move_server_feed, self.data.db_path, feed.id, topic),
                        f"Moved {feed.title} to {topic}; the next sync moves it on the feed "
@@ -145,6 +150,9 @@ class FeedActions(Screen[None]):
         feed = self._target_feed()
         if feed is None:
             self.notify("Select an article (or a feed) first.", timeout=3)
+            return
+        if self.config is None:  # which question to ask depends on config.toml
+            self.notify("config.toml is still being read: try again in a moment.", timeout=4)
             return
         if self._unsynced_server_feed(feed):
             return
@@ -171,8 +179,13 @@ class FeedActions(Screen[None]):
                    f"Removed {feed.title}.")
 
     def _unsynced_server_feed(self, feed: FeedRow) -> bool:
-        """A server feed with no [sync] to tell the server: says so (True) and does nothing."""
-        if not self._on_server(feed) or (self.config or self.host.config).sync is not None:
+        """A server feed with no [sync] to tell the server: says so (True) and does nothing.
+
+        Until config.toml has been read (just after launch) this cannot be told:
+        False, and the change itself asks again."""
+        if self.config is None:
+            return False
+        if not self._on_server(feed) or self.config.sync is not None:
             return False
         self.notify(f"{feed.title} is a feed of the sync server, and config.toml has no "
                     "[sync] table to reach it.", severity="error", timeout=6)
@@ -181,6 +194,8 @@ class FeedActions(Screen[None]):
     def _on_server(self, feed: FeedRow) -> bool:
         """A feed config.toml does not list is the sync server's (the sidebar lists
         only those two kinds); the worker checks it against the cache."""
+        if feed.server_id is not None:
+            return True
         return feed.url not in {f.url for f in (self.config or self.host.config).feeds}
 
     def _config_path(self) -> Path:
