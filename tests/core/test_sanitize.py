@@ -168,3 +168,18 @@ sequence = st.one_of(
 @given(visible, sequence, visible)
 def test_visible_text_around_a_sequence_survives(a: str, seq: str, b: str) -> None:
     assert clean_text(a + seq + b) == a + b
+
+
+@pytest.mark.parametrize("code", [*range(0x00, 0x20), 0x7F])
+def test_clean_text_ascii_fast_path_still_removes_each_control(code: int) -> None:
+    """ASCII text takes a line-by-line printable check: a control after a
+    newline (or alone) must still be cleaned like any other."""
+    c = chr(code)
+    for raw in (f"first line\nx{c}y", f"x{c}y", f"a\n\nb{c}"):
+        out = clean_text(raw)
+        if c in "\t\n":
+            assert out == raw
+        elif c == "\r":
+            assert "\r" not in out and out.count("\n") == raw.count("\n") + 1
+        else:
+            assert c not in out and out.replace("\n", "").isprintable()
