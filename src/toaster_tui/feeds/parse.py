@@ -28,7 +28,7 @@ from toaster_tui.core.models import Enclosure, EntryData, FeedData
 from toaster_tui.core.sanitize import clean_line, clean_text, safe_url
 from toaster_tui.feeds import feedguard
 from toaster_tui.feeds.enclosures import clean_enclosures
-from toaster_tui.feeds.fastparse.plain_text import html_text
+from toaster_tui.feeds.fastparse.plain_text import html_text, html_text_words
 from toaster_tui.feeds.fastparse.raw_feed import RawEntry, RawFeed
 from toaster_tui.feeds.fastparse.reader import Limits, parse_xml
 from toaster_tui.reading.entry_fields import (
@@ -36,7 +36,7 @@ from toaster_tui.reading.entry_fields import (
     make_snippet,
     plain_text_title,
     plain_title,
-    read_minutes,
+    read_minutes_of,
 )
 from toaster_tui.reading.html_cut import cut_html
 from toaster_tui.reading.language import entry_language, normalize_language
@@ -147,7 +147,7 @@ def build_entry(
     summary = clean_text(cut_html(summary_html, MAX_HTML))
     # html_text gives the lines html_convert.html_to_text gives, at a fraction of
     # the cost; the reader pane renders Markdown from content_html when shown.
-    text = html_text(body)
+    text, words = html_text_words(body)
     title = _cap(title, MAX_FIELD)  # already one plain line: _entry_title, plain_text_title
     if not title:
         # Show what is missing plainly, but still give the row something to say.
@@ -168,7 +168,7 @@ def build_entry(
         categories=clean_categories(categories),
         # Declared, else told from the text (bounded sample), else "".
         language=entry_language(language, feed_language, f"{title}\n{text}"),
-        read_minutes=read_minutes(text),
+        read_minutes=read_minutes_of(words),
         enclosures=enclosures,
     )
 
