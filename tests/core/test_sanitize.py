@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -183,3 +184,9 @@ def test_clean_text_ascii_fast_path_still_removes_each_control(code: int) -> Non
             assert "\r" not in out and out.count("\n") == raw.count("\n") + 1
         else:
             assert c not in out and out.replace("\n", "").isprintable()
+
+
+def test_clean_line_collapses_every_unicode_space_as_a_regex_would() -> None:
+    spaces = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
+    raw = f"{spaces}a{spaces}b\u00a0c\u3000d {spaces}"
+    assert clean_line(raw) == re.sub(r"\s+", " ", clean_text(raw)).strip() == "a b c d"
