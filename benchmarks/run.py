@@ -782,15 +782,16 @@ WHY = {
     "cold": ("Why: a cold refresh is CPU-bound, and toaster already uses less CPU than newsboat "
              "(see the CPU seconds); but 2 cores are shared by the fetching process, two "
              "workers, the farm and the machine's other load. Per 20-entry feed the workers "
-             "spend ~3.8 ms parsing (XML guard ~0.6, expat tree and fields ~1.5, HTML to "
-             "text ~1.5) and ~1.5 ms writing (SQLite + FTS5 in one statement per feed, one "
-             "writer at a time), the fetching process ~1.4 ms. What it would take: a "
-             "cheaper parse per entry (a C HTML-to-text, one XML pass instead of guard + "
-             "parse), or more cores (the pipeline scales to 4 workers); indexing several "
-             "feeds per FTS5 statement saves another ~0.3 ms per feed but leaves the newest "
-             "articles unsearchable for a while."),
+             "spend ~3.9 ms parsing (guard ~0.15, one expat pass for the tree, its limits and "
+             "the fields ~1.3, HTML to text ~1.4, the other entry fields ~0.8) and ~1.7 ms "
+             "writing (SQLite + FTS5 in one statement per feed, one writer at a time; FTS5 is "
+             "~1.2 of it), the fetching process ~1.4 ms (httpx, gzip). What it would take: "
+             "a C HTML-to-text (the largest part left), a cheaper full-text index, or more "
+             "cores (the pipeline scales to 4 workers); indexing several feeds per FTS5 "
+             "statement saves another ~0.3 ms per feed but leaves the newest articles "
+             "unsearchable for a while. benchmarks/cold_refresh.py times this row alone."),
     "warm": ("Why: an all-304 refresh is bound by latency x feeds / concurrency plus Python's "
-             "start-up (~0.35 s); raise `concurrency`."),
+             "start-up (~0.25 s); raise `concurrency`."),
     "zero": ("Why: as for the cold refresh, CPU-bound on 2 shared cores; the 0 ms figure is "
              "the same work without the wait."),
     "launch": "Why: Textual's start-up plus the first page of the list.",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -168,3 +169,24 @@ sequence = st.one_of(
 @given(visible, sequence, visible)
 def test_visible_text_around_a_sequence_survives(a: str, seq: str, b: str) -> None:
     assert clean_text(a + seq + b) == a + b
+
+
+@pytest.mark.parametrize("code", [*range(0x00, 0x20), 0x7F])
+def test_clean_text_ascii_fast_path_still_removes_each_control(code: int) -> None:
+    """ASCII text takes a line-by-line printable check: a control after a
+    newline (or alone) must still be cleaned like any other."""
+    c = chr(code)
+    for raw in (f"first line\nx{c}y", f"x{c}y", f"a\n\nb{c}"):
+        out = clean_text(raw)
+        if c in "\t\n":
+            assert out == raw
+        elif c == "\r":
+            assert "\r" not in out and out.count("\n") == raw.count("\n") + 1
+        else:
+            assert c not in out and out.replace("\n", "").isprintable()
+
+
+def test_clean_line_collapses_every_unicode_space_as_a_regex_would() -> None:
+    spaces = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
+    raw = f"{spaces}a{spaces}b\u00a0c\u3000d {spaces}"
+    assert clean_line(raw) == re.sub(r"\s+", " ", clean_text(raw)).strip() == "a b c d"

@@ -25,7 +25,7 @@ import feedsamples as fs
 from toaster_tui.core.errors import FeedError
 from toaster_tui.core.sanitize import is_terminal_safe
 from toaster_tui.feeds import feedguard, parse
-from toaster_tui.feeds.fastparse.plain_text import html_text
+from toaster_tui.feeds.fastparse.plain_text import html_text, html_text_words
 from toaster_tui.feeds.fastparse.raw_feed import RawFeed
 from toaster_tui.feeds.fastparse.reader import parse_xml
 from toaster_tui.reading.entry_fields import plain_title
@@ -438,6 +438,8 @@ HTML_CASES = [
 @pytest.mark.parametrize("html", HTML_CASES)
 def test_html_text_gives_html_to_text_lines(html: str) -> None:
     assert lines(html_text(html)) == lines(html_to_text(html))
+    text, words = html_text_words(html)
+    assert words == len(text.split())  # the read time is counted from these
 
 
 def test_html_text_on_every_corpus_body() -> None:
@@ -449,7 +451,9 @@ def test_html_text_on_every_corpus_body() -> None:
             continue
         for e in ref.entries:
             for html in (e.content_html, e.summary_html, e.title_html):
-                assert lines(html_text(html)) == lines(html_to_text(html)), html
+                text, words = html_text_words(html)
+                assert lines(text) == lines(html_to_text(html)), html
+                assert words == len(text.split()), html
                 checked += 1
     assert checked > 300
 
@@ -468,8 +472,9 @@ _HTML_ALPHABET = st.sampled_from([
 @given(st.lists(_HTML_ALPHABET, max_size=40))
 def test_generated_html_gives_the_same_lines(parts: list[str]) -> None:
     html = "".join(parts)
-    out = html_text(html)
+    out, words = html_text_words(html)
     assert lines(out) == lines(html_to_text(html))
+    assert words == len(out.split())
     assert is_terminal_safe(out)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
 import os
 import sqlite3
 import sys
@@ -12,9 +13,6 @@ import traceback
 from collections.abc import Callable, Sequence
 
 from toaster_tui import __version__
-from toaster_tui.cli import feeds_commands as feeds
-from toaster_tui.cli import reading_commands as reading
-from toaster_tui.cli import refresh_commands as refresh
 from toaster_tui.cli.common import UsageError
 from toaster_tui.cli.output import err
 from toaster_tui.cli.parser import build_parser
@@ -43,13 +41,28 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return run_demo()
 
 
+def _lazy(module: str, name: str) -> Callable[[argparse.Namespace], int]:
+    """A command whose module is imported when it runs: `toaster refresh` need
+    not import what `toaster add` or `fulltext` use (trafilatura, the config
+    editor...), which is most of the start-up."""
+    def command(args: argparse.Namespace) -> int:
+        fn: Callable[[argparse.Namespace], int] = getattr(
+            importlib.import_module(f"toaster_tui.cli.{module}"), name)
+        return fn(args)
+
+    command.__name__ = name
+    return command
+
+
+_FEEDS, _READING, _REFRESH = "feeds_commands", "reading_commands", "refresh_commands"
 COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
-    None: cmd_tui, "demo": cmd_demo, "refresh": refresh.cmd_refresh, "add": feeds.cmd_add,
-    "remove": feeds.cmd_remove, "move": feeds.cmd_move, "feeds": feeds.cmd_feeds,
-    "articles": reading.cmd_articles, "show": reading.cmd_show,
-    "fulltext": reading.cmd_fulltext, "import": feeds.cmd_import,
-    "export": feeds.cmd_export, "filters": refresh.cmd_filters,
-    "vacuum": refresh.cmd_vacuum, "sync": refresh.cmd_sync,
+    None: cmd_tui, "demo": cmd_demo, "refresh": _lazy(_REFRESH, "cmd_refresh"),
+    "add": _lazy(_FEEDS, "cmd_add"), "remove": _lazy(_FEEDS, "cmd_remove"),
+    "move": _lazy(_FEEDS, "cmd_move"), "feeds": _lazy(_FEEDS, "cmd_feeds"),
+    "articles": _lazy(_READING, "cmd_articles"), "show": _lazy(_READING, "cmd_show"),
+    "fulltext": _lazy(_READING, "cmd_fulltext"), "import": _lazy(_FEEDS, "cmd_import"),
+    "export": _lazy(_FEEDS, "cmd_export"), "filters": _lazy(_REFRESH, "cmd_filters"),
+    "vacuum": _lazy(_REFRESH, "cmd_vacuum"), "sync": _lazy(_REFRESH, "cmd_sync"),
 }
 
 

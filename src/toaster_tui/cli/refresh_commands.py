@@ -7,6 +7,7 @@ import asyncio
 import sys
 import time
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from toaster_tui.cli.common import UsageError, load_config, open_store
 from toaster_tui.cli.output import ProgressBar, err, out, step
@@ -15,12 +16,14 @@ from toaster_tui.core.models import Config, FeedSpec
 from toaster_tui.refresh.due import due_feed_ids
 from toaster_tui.refresh.notify import run_command, summary_for
 from toaster_tui.refresh.outcomes import FeedOutcome
-from toaster_tui.refresh.pages import PageReport, fetch_pages
 from toaster_tui.refresh.refresher import Refresher
 from toaster_tui.store import listing
 from toaster_tui.store.database import Store
 from toaster_tui.store.filters import FilterSet
 from toaster_tui.store.retention import compact, disk_size, expire, keep_days_by_feed
+
+if TYPE_CHECKING:  # fetching pages imports trafilatura: only when a feed wants them
+    from toaster_tui.refresh.pages import PageReport
 
 
 def refresh_feeds(config: Config, store: Store, feeds: Sequence[FeedSpec],
@@ -38,6 +41,8 @@ def _fetch_pages(store: Store, config: Config, ids: dict[str, int],
     wanted = [ids[f.url] for f in feeds if f.url in ids and config.full_text(f)]
     if not wanted:
         return None
+    from toaster_tui.refresh.pages import fetch_pages
+
     report = asyncio.run(fetch_pages(store.path, config.settings, feed_ids=wanted))
     for failure in report.failures:
         err(f"{failure.url}: full article not fetched: {failure.error}")

@@ -58,7 +58,6 @@ def _char_class(codes: list[int]) -> str:
 
 # One class that matches every character clean_text would change.
 _UNSAFE_RE = re.compile(f"[{_char_class(sorted({*_DELETE, *_NEWLINES, 0x1B}))}]")
-_WS_RE = re.compile(r"\s+")
 
 
 def clean_text(s: str | None) -> str:
@@ -70,6 +69,10 @@ def clean_text(s: str | None) -> str:
         return ""
     if not isinstance(s, str):
         s = str(s)
+    # ASCII (most feed text): safe when every line is printable, which str
+    # checks ~10x faster than the regex scans. Tabs and other controls go on.
+    if s.isascii() and (s.isprintable() or all(map(str.isprintable, s.split("\n")))):
+        return s
     if _UNSAFE_RE.search(s) is None:
         return s
     s = _ESCAPE_RE.sub("", s)
@@ -79,7 +82,9 @@ def clean_text(s: str | None) -> str:
 
 def clean_line(s: str | None) -> str:
     """clean_text, then all whitespace (newlines too) collapsed to one space."""
-    return _WS_RE.sub(" ", clean_text(s)).strip()
+    # str.split() splits on exactly what a regex's \s matches (str.isspace), so
+    # this is re.sub(r"\s+", " ", ...).strip() without the regex engine.
+    return " ".join(clean_text(s).split())
 
 
 MAX_URL = 8192

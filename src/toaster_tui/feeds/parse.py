@@ -28,15 +28,15 @@ from toaster_tui.core.models import Enclosure, EntryData, FeedData
 from toaster_tui.core.sanitize import clean_line, clean_text, safe_url
 from toaster_tui.feeds import feedguard
 from toaster_tui.feeds.enclosures import clean_enclosures
-from toaster_tui.feeds.fastparse.plain_text import html_text
+from toaster_tui.feeds.fastparse.plain_text import html_text, html_text_words
 from toaster_tui.feeds.fastparse.raw_feed import RawEntry, RawFeed
-from toaster_tui.feeds.fastparse.reader import parse_xml
+from toaster_tui.feeds.fastparse.reader import Limits, parse_xml
 from toaster_tui.reading.entry_fields import (
     clean_categories,
     make_snippet,
     plain_text_title,
     plain_title,
-    read_minutes,
+    read_minutes_of,
 )
 from toaster_tui.reading.html_cut import cut_html
 from toaster_tui.reading.language import entry_language, normalize_language
@@ -147,7 +147,7 @@ def build_entry(
     summary = clean_text(cut_html(summary_html, MAX_HTML))
     # html_text gives the lines html_convert.html_to_text gives, at a fraction of
     # the cost; the reader pane renders Markdown from content_html when shown.
-    text = html_text(body)
+    text, words = html_text_words(body)
     title = _cap(title, MAX_FIELD)  # already one plain line: _entry_title, plain_text_title
     if not title:
         # Show what is missing plainly, but still give the row something to say.
@@ -168,7 +168,7 @@ def build_entry(
         categories=clean_categories(categories),
         # Declared, else told from the text (bounded sample), else "".
         language=entry_language(language, feed_language, f"{title}\n{text}"),
-        read_minutes=read_minutes(text),
+        read_minutes=read_minutes_of(words),
         enclosures=enclosures,
     )
 
@@ -196,14 +196,32 @@ def _snippet(summary_html: str, body_text: str) -> str:
 
 def _parse_xml_feed(data: bytes, url: str, content_type: str | None) -> FeedData:
     # Hostile-input guard (feedguard): DTDs defused, structure and size bounded.
-    data, content_type = feedguard.guard_xml(data, url, content_type)
-    raw = None
-    if FAST_PATH:
-        raw = parse_xml(data, url, content_type, sanitize_html=SANITIZE_HTML,
-                        resolve_relative_uris=RESOLVE_RELATIVE_URIS)
+    if not data.strip() or not FAST_PATH:
+        data, content_type = feedguard.guard_xml(data, url, content_type)
+        raw = _fast(data, url, content_type) if FAST_PATH else None
+        return _feed_from_raw(raw or _read_with_feedparser(data, url, content_type))
+    # One XML pass where it can: the fast path bounds the tree it builds itself
+    # (feedguard.check_tree) instead of after the guard's own expat pass.
+    prepared = feedguard.prepare_xml(data, url, content_type)
+    raw, retry = None, not feedguard.may_fit(prepared.text)
+    if not retry:
+        try:
+            raw = _fast(prepared.text, url, prepared.content_type, feedguard.check_tree)
+        except feedguard.OverLimits:
+            retry = True
     if raw is None:
-        raw = _read_with_feedparser(data, url, content_type)
+        data, content_type = feedguard.check_xml(prepared)  # refuses what guard_xml refuses
+        if retry or data is not prepared.text:  # cut or repaired: a different document
+            raw = _fast(data, url, content_type)
+        if raw is None:
+            raw = _read_with_feedparser(data, url, content_type)
     return _feed_from_raw(raw)
+
+
+def _fast(data: bytes, url: str, content_type: str | None,
+          limits: Limits | None = None) -> RawFeed | None:
+    return parse_xml(data, url, content_type, sanitize_html=SANITIZE_HTML,
+                     resolve_relative_uris=RESOLVE_RELATIVE_URIS, limits=limits)
 
 
 def _read_with_feedparser(data: bytes, url: str, content_type: str | None) -> RawFeed:

@@ -11,7 +11,7 @@ from toaster_tui.reading.html_convert import html_to_text
 from toaster_tui.reading.sentences import truncate
 
 __all__ = ["clean_categories", "make_snippet", "plain_text_title", "plain_title",
-           "read_minutes"]
+           "read_minutes", "read_minutes_of"]
 
 # Inline formatting elements publishers put in titles. Block and other elements
 # ("Use <div> wisely", "<script> tips") are what a title is about, not markup.
@@ -102,7 +102,12 @@ def _strip_formatting_tags(text: str) -> str:
 
 def read_minutes(text: str) -> int:
     """Reading time at 230 words a minute, at least 1."""
-    return max(1, round(len(text.split()) / 230)) if text else 1
+    return read_minutes_of(len(text.split())) if text else 1
+
+
+def read_minutes_of(words: int) -> int:
+    """read_minutes for a text of this many words (counted already)."""
+    return max(1, round(words / 230))
 
 
 def make_snippet(html: str, limit: int = 280) -> str:

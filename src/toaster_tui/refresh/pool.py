@@ -89,6 +89,13 @@ class WorkerPool:
         self._restarts = 0
         self._closed = False
 
+    def warm_up(self) -> None:
+        """Start the processes now, off the event loop: the forkserver's start
+        (a new interpreter importing the parser) overlaps the first requests
+        instead of waiting for the first feed to come back."""
+        if self.processes and self._starting is None:
+            self._starting = asyncio.get_running_loop().run_in_executor(None, self._start)
+
     async def run(self, timeout: float, *args: Any) -> WorkerAnswer:
         loop = asyncio.get_running_loop()
         if not self.processes:

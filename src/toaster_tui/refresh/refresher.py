@@ -92,6 +92,8 @@ class Refresher:
                              else len(states) >= PROCESS_POOL_THRESHOLD)
             pool = WorkerPool(self.db_path, writer, use_processes, self.worker_nice,
                               self.filters)
+            if sum(not (s.etag or s.last_modified) for s in states) >= PROCESS_POOL_THRESHOLD:
+                pool.warm_up()  # feeds never fetched (no validators) will bring bodies
             job = _RefreshJob(self.settings, writer, pool, due_only)
             total = len(states)
             done = 0

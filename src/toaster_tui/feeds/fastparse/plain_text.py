@@ -16,7 +16,7 @@ from toaster_tui.reading.html_convert import html_to_text
 from toaster_tui.reading.html_cut import split_cut
 from toaster_tui.reading.html_elements import BLOCK_TAG_RE, PARAGRAPH_BREAK_RE, VOID_ELEMENTS
 
-__all__ = ["html_text"]
+__all__ = ["html_text", "html_text_words"]
 
 _BLOCK, _LIST, _LI, _BR, _PRE, _Q, _HEAD, _HR, _SLOW = range(9)
 _TEXT_KIND: dict[str, int] = {
@@ -46,17 +46,26 @@ def html_text(html: str) -> str:
     Blank lines between paragraphs may differ; the non-empty lines, and so
     every word, snippet and sentence, are the same.
     """
+    return html_text_words(html)[0]
+
+
+def html_text_words(html: str) -> tuple[str, int]:
+    """html_text, and how many words it has (`len(text.split())`), counted
+    while the walk splits them anyway."""
     if not html or not isinstance(html, str):
-        return ""
+        return "", 0
     html = split_cut(html)[0]  # the cut notice is for the reader, not the text
     try:
         out = _fast_text(html)
     except Exception:  # never let the fast path fail where the slow one would not
         out = None
-    return html_to_text(html) if out is None else out
+    if out is None:
+        text = html_to_text(html)
+        return text, len(text.split())
+    return out
 
 
-def _fast_text(raw: str) -> str | None:
+def _fast_text(raw: str) -> tuple[str, int] | None:
     """html_convert's plain-text walk over regex-split tags, or None."""
     src = clean_text(raw)
     if _PARA in src or _LINE in src or _GLUE in src:
@@ -200,8 +209,9 @@ class _Walk:
                 return
 
 
-def _finish(segments: Iterable[tuple[bool, str]], paras: bool) -> str:
+def _finish(segments: Iterable[tuple[bool, str]], paras: bool) -> tuple[str, int]:
     blocks: list[str] = []
+    words = 0
     for is_pre, seg in segments:
         if "&" in seg:
             seg = _html.unescape(seg)
@@ -209,7 +219,9 @@ def _finish(segments: Iterable[tuple[bool, str]], paras: bool) -> str:
         if is_pre:
             text = seg.replace(_GLUE, "").removeprefix("\n")
             if text.strip():
-                blocks.append("\n".join(line.rstrip() for line in text.rstrip().split("\n")))
+                block = "\n".join(line.rstrip() for line in text.rstrip().split("\n"))
+                blocks.append(block)
+                words += len(block.split())
             continue
         if paras:
             seg = PARAGRAPH_BREAK_RE.sub(_PARA, seg)
@@ -217,10 +229,17 @@ def _finish(segments: Iterable[tuple[bool, str]], paras: bool) -> str:
         for para in seg.split(_PARA):
             if _LINE in para:
                 # str.split() splits on what \s matches: html_convert's whitespace rule.
-                text = "\n".join(j for j in (" ".join(line.split())
-                                              for line in para.split(_LINE)) if j)
+                lines = []
+                for line in para.split(_LINE):
+                    split = line.split()
+                    if split:
+                        words += len(split)
+                        lines.append(" ".join(split))
+                text = "\n".join(lines)
             else:
-                text = " ".join(para.split())
+                split = para.split()
+                words += len(split)
+                text = " ".join(split)
             if text:
                 blocks.append(text)
-    return "\n\n".join(blocks)
+    return "\n\n".join(blocks), words

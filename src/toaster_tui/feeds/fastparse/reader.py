@@ -11,6 +11,7 @@ import codecs
 import html as _html
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 
 from feedparser.encodings import (
     EBCDIC_MARKER,
@@ -43,13 +44,18 @@ _BOMS = (codecs.BOM_UTF32_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF16_BE, codecs.B
          EBCDIC_MARKER, UTF16BE_MARKER, UTF16LE_MARKER, UTF32BE_MARKER, UTF32LE_MARKER)
 
 
+Limits = Callable[[ET.Element, bytes], None]
+"""Called with the whole tree and the document before anything is read from
+them; it raises (an exception parse_xml lets through) to stop the read."""
+
+
 def parse_xml(data: bytes, url: str, content_type: str | None, *, sanitize_html: bool = True,
-              resolve_relative_uris: bool = True) -> RawFeed | None:
+              resolve_relative_uris: bool = True, limits: Limits | None = None) -> RawFeed | None:
     """The document as parse.py would read it from feedparser with these two
     settings, or None when it is outside the fast path's subset."""
     try:
         reader = ElementReader(url, sanitize_html, resolve_relative_uris)
-        return _read(reader, data, content_type)
+        return _read(reader, data, content_type, limits)
     except Decline:
         return None
     except (ET.ParseError, ValueError, TypeError, KeyError, IndexError, AttributeError,
@@ -57,7 +63,8 @@ def parse_xml(data: bytes, url: str, content_type: str | None, *, sanitize_html:
         return None
 
 
-def _read(reader: ElementReader, data: bytes, content_type: str | None) -> RawFeed:
+def _read(reader: ElementReader, data: bytes, content_type: str | None,
+          limits: Limits | None) -> RawFeed:
     if data[:3] == codecs.BOM_UTF8:
         data = data[3:]
     elif data[:4] in _BOMS or data[:2] in _BOMS:
@@ -67,6 +74,8 @@ def _read(reader: ElementReader, data: bytes, content_type: str | None) -> RawFe
     _check_encoding(data, content_type)
     _scan_namespaces(reader, data)
     root = ET.fromstring(data)
+    if limits is not None:
+        limits(root, data)
     name = reader.name(root.tag)
     lang = reader.lang(root, None)
     if name == "rss":
