@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from feedserver import FeedServer
 from miniflux_server import Account, MinifluxServer, missing
 
 
@@ -27,3 +28,10 @@ def miniflux_server() -> Iterator[MinifluxServer]:
 @pytest.fixture
 def account(miniflux_server: MinifluxServer) -> Account:
     return miniflux_server.new_account()
+
+
+@pytest.fixture
+def feeds() -> Iterator[FeedServer]:
+    """The tests' loopback feed server, which Miniflux fetches from."""
+    with FeedServer() as srv:
+        yield srv

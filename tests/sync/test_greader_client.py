@@ -6,24 +6,17 @@ Miniflux fetches its feeds from the tests' own loopback server; its REST API
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
+from witness import serve
 
 from faultproxy import FaultProxy
-from feedsamples import make_items, rss2
 from feedserver import FeedServer
 from miniflux_server import Account, enable_google_reader
 from toaster_tui.core.errors import SyncAuthError, SyncError
 from toaster_tui.sync.greader import READ, GReaderClient, item_key
-
-
-@pytest.fixture
-def feeds() -> Iterator[FeedServer]:
-    with FeedServer() as srv:
-        yield srv
 
 
 def client(account: Account, url: str | None = None, **kwargs: Any) -> GReaderClient:
@@ -34,11 +27,6 @@ def category(api: httpx.Client, title: str) -> int:
     made = api.post("/categories", json={"title": title})
     assert made.status_code == 201, made.text
     return int(made.json()["id"])
-
-
-def serve(feeds: FeedServer, path: str, count: int, title: str) -> str:
-    feeds.route(path, body=rss2(make_items(path.strip("/"), count), title=title))
-    return feeds.url(path)
 
 
 def add_feed(api: httpx.Client, url: str, category_id: int) -> int:

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_sync_cli import serve, server_entries, subscribe
 from textual.pilot import Pilot
 from textual.widgets import Label
+from witness import serve, server_entries, subscribe
 
 from faultproxy import FaultProxy
 from feedserver import FeedServer

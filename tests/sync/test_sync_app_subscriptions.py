@@ -8,16 +8,15 @@ by `toaster sync`). Miniflux's REST API is the witness.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, RadioButton
+from witness import on_server, serve
 
 from clirunner import Cli
-from feedsamples import make_items, rss2
 from feedserver import FeedServer
 from miniflux_server import Account
 from pilot_helpers import screen_text, wait_until
@@ -28,22 +27,6 @@ from toaster_tui.config.load import load_config
 from toaster_tui.sync.credentials import PASSWORD_ENV
 
 SIZE = (140, 44)
-
-
-@pytest.fixture
-def feeds() -> Iterator[FeedServer]:
-    with FeedServer() as srv:
-        yield srv
-
-
-def serve(feeds: FeedServer, path: str, count: int, title: str) -> str:
-    feeds.route(path, body=rss2(make_items(path.strip("/"), count), title=title))
-    return feeds.url(path)
-
-
-def on_server(account: Account) -> dict[str, str]:
-    with account.api() as api:
-        return {f["feed_url"]: f["category"]["title"] for f in api.get("/feeds").json()}
 
 
 async def settle(pilot: Pilot[Any]) -> None:

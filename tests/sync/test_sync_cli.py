@@ -10,45 +10,18 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
+from witness import serve, server_entries, subscribe
 
 from clirunner import Cli
 from faultproxy import FaultProxy
-from feedsamples import make_items, rss2
 from feedserver import FeedServer
 from miniflux_server import Account
 from toaster_tui.store.database import Store
 from toaster_tui.sync.credentials import PASSWORD_ENV
-
-
-@pytest.fixture
-def feeds() -> Iterator[FeedServer]:
-    with FeedServer() as srv:
-        yield srv
-
-
-def serve(feeds: FeedServer, path: str, count: int, title: str) -> str:
-    feeds.route(path, body=rss2(make_items(path.strip("/"), count), title=title))
-    return feeds.url(path)
-
-
-def subscribe(api: httpx.Client, url: str, category: str) -> int:
-    cats = {c["title"]: c["id"] for c in api.get("/categories").json()}
-    if category not in cats:
-        cats[category] = api.post("/categories", json={"title": category}).json()["id"]
-    made = api.post("/feeds", json={"feed_url": url, "category_id": cats[category]})
-    assert made.status_code == 201, made.text
-    return int(made.json()["feed_id"])
-
-
-def server_entries(api: httpx.Client, **params: Any) -> dict[str, dict[str, Any]]:
-    found = api.get("/entries", params={"limit": 0, **params}).json()["entries"]
-    return {e["title"]: e for e in found}
 
 
 def synced_cli(cli: Cli, url: str, user: str, monkeypatch: pytest.MonkeyPatch,

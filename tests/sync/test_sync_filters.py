@@ -6,15 +6,15 @@ from __future__ import annotations
 from dataclasses import replace
 
 import test_sync_cli as base
-from test_sync_cli import articles, server_entries, subscribe
+from test_sync_cli import articles
+from witness import server_entries, subscribe
 
 from clirunner import Cli
 from feedsamples import make_items, rss2
 from feedserver import FeedServer
 from miniflux_server import Account
 
-feeds = base.feeds  # the fixtures of the CLI sync tests
-toaster = base.toaster
+toaster = base.toaster  # the fixture of the CLI sync tests
 
 FILTERS = """
 [[filters]]

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import socket
 import threading
-from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
+from witness import on_server, serve, subscribe
 
 from clirunner import Cli
 from faultproxy import FaultProxy
@@ -32,12 +31,6 @@ from toaster_tui.sync.subscriptions import find_server_feed, move_server_feed, r
 SYNC = '[settings]\nrefresh_minutes = 0\n\n[sync]\nurl = "{url}"\nusername = "{user}"\n'
 
 
-@pytest.fixture
-def feeds() -> Iterator[FeedServer]:
-    with FeedServer() as srv:
-        yield srv
-
-
 def synced_cli(cli: Cli, url: str, account: Account, monkeypatch: pytest.MonkeyPatch) -> Cli:
     cli.config.write_text(SYNC.format(url=url, user=account.greader[0]), encoding="utf-8")
     monkeypatch.setenv(PASSWORD_ENV, account.greader[1])
@@ -47,25 +40,6 @@ def synced_cli(cli: Cli, url: str, account: Account, monkeypatch: pytest.MonkeyP
 @pytest.fixture
 def toaster(cli: Cli, account: Account, monkeypatch: pytest.MonkeyPatch) -> Cli:
     return synced_cli(cli, account.url, account, monkeypatch)
-
-
-def serve(feeds: FeedServer, path: str, count: int, title: str) -> str:
-    feeds.route(path, body=rss2(make_items(path.strip("/"), count), title=title))
-    return feeds.url(path)
-
-
-def subscribe(api: httpx.Client, url: str, category: str) -> None:
-    cats = {c["title"]: c["id"] for c in api.get("/categories").json()}
-    if category not in cats:
-        cats[category] = api.post("/categories", json={"title": category}).json()["id"]
-    made = api.post("/feeds", json={"feed_url": url, "category_id": cats[category]})
-    assert made.status_code == 201, made.text
-
-
-def on_server(account: Account) -> dict[str, str]:
-    """The witness: feed URL -> category, as Miniflux has them."""
-    with account.api() as api:
-        return {f["feed_url"]: f["category"]["title"] for f in api.get("/feeds").json()}
 
 
 def listed(cli: Cli) -> dict[str, tuple[str, str, int]]:
