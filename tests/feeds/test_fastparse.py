@@ -424,6 +424,7 @@ HTML_CASES = [
     "<li>orphan</li><li>items</li>",
     "<p>\u202edanger\u001b[2J\x07</p>",
     "x\ue0f1y\ue0f2z\ue0f3",
+    "<p>a &#xe0f1; b &#58097;</p><p>c &#xe0f3;</p>",  # references spelling private-use text
     "<pre>a<p>b</p>c</pre>",
     "<pre><pre>nested</pre>still</pre>after",
     "<p>one\n\n\ntwo</p><span>a\n\nb</span>",

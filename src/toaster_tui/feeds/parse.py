@@ -147,7 +147,7 @@ def build_entry(
     summary = clean_text(cut_html(summary_html, MAX_HTML))
     # html_text gives the lines html_convert.html_to_text gives, at a fraction of
     # the cost; the reader pane renders Markdown from content_html when shown.
-    text, words = html_text_words(body)
+    text, words = html_text_words(body, cleaned=True)
     title = _cap(title, MAX_FIELD)  # already one plain line: _entry_title, plain_text_title
     if not title:
         # Show what is missing plainly, but still give the row something to say.

@@ -49,14 +49,15 @@ def html_text(html: str) -> str:
     return html_text_words(html)[0]
 
 
-def html_text_words(html: str) -> tuple[str, int]:
+def html_text_words(html: str, *, cleaned: bool = False) -> tuple[str, int]:
     """html_text, and how many words it has (`len(text.split())`), counted
-    while the walk splits them anyway."""
+    while the walk splits them anyway. `cleaned`: `html` has been through
+    sanitize.clean_text already (feeds.parse stores bodies so)."""
     if not html or not isinstance(html, str):
         return "", 0
     html = split_cut(html)[0]  # the cut notice is for the reader, not the text
     try:
-        out = _fast_text(html)
+        out = _fast_text(html if cleaned else clean_text(html))
     except Exception:  # never let the fast path fail where the slow one would not
         out = None
     if out is None:
@@ -65,9 +66,12 @@ def html_text_words(html: str) -> tuple[str, int]:
     return out
 
 
-def _fast_text(raw: str) -> tuple[str, int] | None:
-    """html_convert's plain-text walk over regex-split tags, or None."""
-    src = clean_text(raw)
+def _fast_text(src: str) -> tuple[str, int] | None:
+    """html_convert's plain-text walk over regex-split tags, or None.
+
+    `src` has been through clean_text: the walk only removes text or adds
+    markers, quotes and line breaks, so what it joins stays clean, and only
+    decoded references need cleaning again (_finish)."""
     if _PARA in src or _LINE in src or _GLUE in src:
         return None  # text that happens to hold our markers: the slow path keeps it
     if "<" not in src:
@@ -209,13 +213,19 @@ class _Walk:
                 return
 
 
-def _finish(segments: Iterable[tuple[bool, str]], paras: bool) -> tuple[str, int]:
+def _marks(seg: str) -> tuple[int, int, int]:
+    return seg.count(_PARA), seg.count(_LINE), seg.count(_GLUE)
+
+
+def _finish(segments: Iterable[tuple[bool, str]], paras: bool) -> tuple[str, int] | None:
     blocks: list[str] = []
     words = 0
     for is_pre, seg in segments:
         if "&" in seg:
-            seg = _html.unescape(seg)
-        seg = clean_text(seg)
+            marks = _marks(seg) if "&#" in seg else None
+            seg = clean_text(_html.unescape(seg))  # a reference may spell a control
+            if marks is not None and _marks(seg) != marks:
+                return None  # a reference spelled one of our markers: the slow path
         if is_pre:
             text = seg.replace(_GLUE, "").removeprefix("\n")
             if text.strip():
