@@ -26,7 +26,7 @@ from toaster_tui.core.errors import FeedError, StorageError
 from toaster_tui.core.models import FeedData
 from toaster_tui.core.rules import FilterRule
 from toaster_tui.core.sanitize import clean_line
-from toaster_tui.store.database import Store
+from toaster_tui.store.database import FeedWrite, Store
 from toaster_tui.store.filters import FilterSet
 
 T = TypeVar("T")
@@ -151,11 +151,15 @@ def worker_main(jobs: Any, answers: Any, db_path: str, lock: Any, nice: int,
 
     try:
         while ready or take():
-            args, parsed = ready[0]
+            parsed = ready[0][1]
             if isinstance(parsed, WorkerAnswer):
                 answer(parsed)
                 continue
-            feed_id, _body, _url, _ctype, status, etag, modified, fetch_url = args
+            # Parse what has arrived meanwhile: all of it is written in one
+            # transaction below (one commit and one search-index segment).
+            while len(ready) < PIPELINE and jobs.poll(0):
+                if not take():
+                    break
             if not _worker.lock.acquire(False):
                 # Another worker is writing: parse the next feed meanwhile
                 # (the parent sends at most PIPELINE), then wait our turn.
@@ -165,9 +169,33 @@ def worker_main(jobs: Any, answers: Any, db_path: str, lock: Any, nice: int,
                     continue
                 _worker.lock.acquire()
             try:
-                result = _save(_store(), parsed, feed_id, status, etag, modified, fetch_url)
+                results = _save_all(_store(), list(ready))
             finally:
                 _worker.lock.release()
-            answer(result)
+            for result in results:
+                answer(result)
     finally:
         close_worker_store()
+
+
+def _save_all(store: Store, waiting: list[tuple[tuple[Any, ...], FeedData | WorkerAnswer]]
+              ) -> list[WorkerAnswer]:
+    """Answers for the feeds waiting, in order: the parsed ones stored in one
+    transaction (Store.save_feeds), the unreadable ones as they are."""
+    writes = [FeedWrite(args[0], parsed, *args[4:8]) for args, parsed in waiting
+              if not isinstance(parsed, WorkerAnswer)]
+    try:
+        saved = iter(store.save_feeds(writes))
+    except StorageError as exc:
+        lost = WorkerAnswer("unsaved", error=str(exc))
+        return [parsed if isinstance(parsed, WorkerAnswer) else lost for _args, parsed in waiting]
+    answers: list[WorkerAnswer] = []
+    for _args, parsed in waiting:
+        if isinstance(parsed, WorkerAnswer):
+            answers.append(parsed)
+            continue
+        result = next(saved)
+        answers.append(WorkerAnswer("unsaved", error=str(result))
+                       if isinstance(result, StorageError)
+                       else WorkerAnswer("updated", result.new, result.updated))
+    return answers

@@ -73,6 +73,16 @@ def connect(path: Path) -> sqlite3.Connection:
     return db
 
 
+def storage_error(where: str, exc: BaseException) -> StorageError | None:
+    """A failed write as the one-line StorageError the user sees, or None when
+    `exc` is not a storage problem (a bug: it goes on as it is)."""
+    if isinstance(exc, sqlite3.Error):
+        return StorageError(f"{where}: {why(Path(where), exc)}")
+    if isinstance(exc, UnicodeError | OverflowError):  # a value SQLite cannot take
+        return StorageError(f"{where}: cannot store a value: {exc}")
+    return None
+
+
 def why(path: Path, exc: BaseException) -> str:
     """An OS or SQLite error in plain words, with the likely cause when known."""
     text = (exc.strerror if isinstance(exc, OSError) else None) or str(exc)
@@ -124,10 +134,9 @@ class Transaction:
                 self._rollback()  # SQLite may have rolled back already (disk full)
                 raise StorageError(f"{self.where}: {why(Path(self.where), err)}") from err
         self._rollback()
-        if isinstance(exc, sqlite3.Error):
-            raise StorageError(f"{self.where}: {why(Path(self.where), exc)}") from exc
-        if isinstance(exc, UnicodeError | OverflowError):  # a value SQLite cannot take
-            raise StorageError(f"{self.where}: cannot store a value: {exc}") from exc
+        error = storage_error(self.where, exc)
+        if error is not None:
+            raise error from exc
 
     def _rollback(self) -> None:
         # A failed ROLLBACK must not hide the error that caused it.

@@ -7,19 +7,21 @@ connection (open, transactions), entries (a fetched feed), marks (read/star).
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from toaster_tui.core.errors import StorageError
 from toaster_tui.core.models import FeedData, FeedSpec
 from toaster_tui.store import entries, marks
-from toaster_tui.store.connection import Transaction, connect
+from toaster_tui.store.connection import Transaction, connect, storage_error
 from toaster_tui.store.entries import StoreCounts, content_hash
 from toaster_tui.store.filters import FilterSet
 
 # Callers import these from here, as before the split.
-__all__ = ["FetchState", "Store", "StoreCounts", "connect", "content_hash"]
+__all__ = ["FeedWrite", "FetchState", "Store", "StoreCounts", "connect", "content_hash"]
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,18 @@ class FetchState:
     error_count: int
     gone: bool
     last_status: int | None
+
+
+@dataclass(frozen=True)
+class FeedWrite:
+    """A parsed feed to store and its fetch metadata (Store.save_feeds)."""
+
+    feed_id: int
+    data: FeedData
+    status: int
+    etag: str | None
+    last_modified: str | None
+    fetch_url: str | None
 
 
 class Store:
@@ -126,6 +140,34 @@ class Store:
             return entries.write_feed(self.db, feed_id, data, self.filters, status=status,
                                       etag=etag, last_modified=last_modified,
                                       fetch_url=fetch_url, now=now)
+
+    def save_feeds(self, writes: Sequence[FeedWrite],
+                   now: int | None = None) -> list[StoreCounts | StorageError]:
+        """Several parsed feeds in one transaction: one commit and one new
+        search-index segment for all of them instead of one each, the largest
+        part of storing a feed. Each feed has its own savepoint: one that
+        cannot be stored is undone alone, its error in its place in the answer.
+        StorageError when the whole transaction is lost (disk full, say)."""
+        now = int(time.time()) if now is None else now
+        results: list[StoreCounts | StorageError] = []
+        with self._transaction():
+            for w in writes:
+                self.db.execute("SAVEPOINT feed")
+                try:
+                    counts = entries.write_feed(
+                        self.db, w.feed_id, w.data, self.filters, status=w.status, etag=w.etag,
+                        last_modified=w.last_modified, fetch_url=w.fetch_url, now=now)
+                except (sqlite3.Error, UnicodeError, OverflowError) as exc:
+                    if not self.db.in_transaction:
+                        raise  # SQLite undid the whole transaction: nothing here was kept
+                    self.db.execute("ROLLBACK TO feed")
+                    self.db.execute("RELEASE feed")
+                    results.append(storage_error(str(self.path), exc)
+                                   or StorageError(str(exc)))
+                    continue
+                self.db.execute("RELEASE feed")
+                results.append(counts)
+        return results
 
     def save_not_modified(
         self, feed_id: int, *, fetch_url: str | None, now: int | None = None
