@@ -31,9 +31,11 @@ from toaster_tui.store.filters import FilterSet
 
 T = TypeVar("T")
 
-PIPELINE = 4
+PIPELINE = 8
 """Feeds a worker may hold at once: while another worker writes (or is preempted
-while writing), it goes on parsing the next ones instead of waiting."""
+while writing), it goes on parsing the next ones instead of waiting, and then
+writes all it holds in one transaction. 8 rather than 4: a cold refresh of
+1,000 feeds ran ~7% faster (benchmarks/cold_refresh.py)."""
 
 _worker = threading.local()
 
