@@ -1,10 +1,11 @@
 """The worker side of a refresh: parse a fetched feed and store it.
 
 A worker is a parse process (worker_main, fed by refresh/pool.py) or the
-refresh's database thread. Every worker owns its connection and writes each
-feed in one transaction under a lock shared by all writers, so a writer
-waiting for another is handed the database at once instead of polling
-SQLite's busy timeout.
+refresh's database thread. Every worker owns its connection and writes under
+a lock shared by all writers, so a writer waiting for another is handed the
+database at once instead of polling SQLite's busy timeout. A worker process
+writes all the feeds it has parsed in one transaction (a savepoint each);
+the database thread writes one feed per transaction.
 """
 
 from __future__ import annotations

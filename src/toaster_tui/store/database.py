@@ -1,7 +1,7 @@
 """The SQLite cache's writer: subscriptions sync, refresh results, marks.
 
-Each feed's result is one short transaction, so a kill mid-refresh loses at
-most the feed being written. The work itself lives in the sibling modules:
+Each feed's result is one short transaction, or a few feeds' results one
+transaction (save_feeds), so a kill mid-refresh loses at most those. The work itself lives in the sibling modules:
 connection (open, transactions), entries (a fetched feed), marks (read/star).
 """
 
