@@ -30,7 +30,8 @@ def _write(feed_id: int, name: str, count: int = 3) -> FeedWrite:
 
 def test_a_batch_stores_every_feed_and_makes_it_searchable(tmp_path: Path) -> None:
     store, ids = _store(tmp_path)
-    results = store.save_feeds([_write(ids[URLS[0]], "apricot"), _write(ids[URLS[1]], "bramble", 2)])
+    results = store.save_feeds([_write(ids[URLS[0]], "apricot"),
+                                _write(ids[URLS[1]], "bramble", 2)])
     assert results == [StoreCounts(3, 0), StoreCounts(2, 0)]
     assert listing.count_articles(store.db) == 5
     assert store.db.execute("SELECT etag FROM feeds WHERE id = ?",

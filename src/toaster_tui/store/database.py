@@ -1,8 +1,9 @@
 """The SQLite cache's writer: subscriptions sync, refresh results, marks.
 
 Each feed's result is one short transaction, or a few feeds' results one
-transaction (save_feeds), so a kill mid-refresh loses at most those. The work itself lives in the sibling modules:
-connection (open, transactions), entries (a fetched feed), marks (read/star).
+transaction (save_feeds), so a kill mid-refresh loses at most those. The
+work itself lives in the sibling modules: connection (open, transactions),
+entries (a fetched feed), marks (read/star).
 """
 
 from __future__ import annotations
