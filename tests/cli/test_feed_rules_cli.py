@@ -131,3 +131,19 @@ keep_days = 0  # keep all of these
     moved = cli("move", "https://a.example/feed", "Daily")
     assert moved.code == 0, moved.err
     assert cli.config.read_text(encoding="utf-8") == original.replace('"News"', '"Daily"')
+
+
+def test_a_refresh_with_nothing_due_fetches_nothing(cli: Cli, server: FeedServer) -> None:
+    server.route("/daily.xml", body=rss2(make_items("daily", 2), title="Daily"))
+    write_config(cli, f"""[settings]
+refresh_minutes = 60
+
+[[feeds]]
+url = "{server.url('/daily.xml')}"
+""")
+    assert cli("refresh").code == 0
+    idle = cli("refresh")  # within the hour: nothing to do, said plainly
+    assert idle.code == 0, idle.err
+    assert idle.out.strip() == "0 feeds: 0 new articles, 0 unchanged, 0 failed, 1 not due yet " \
+        "(--all fetches them)"
+    assert len(server.hits_for("/daily.xml")) == 1

@@ -16,7 +16,6 @@ from toaster_tui.core.models import Config, FeedSpec
 from toaster_tui.refresh.due import due_feed_ids
 from toaster_tui.refresh.notify import run_command, summary_for
 from toaster_tui.refresh.outcomes import FeedOutcome
-from toaster_tui.refresh.refresher import Refresher
 from toaster_tui.store import listing
 from toaster_tui.store.database import Store
 from toaster_tui.store.filters import FilterSet
@@ -25,12 +24,19 @@ from toaster_tui.store.retention import compact, disk_size, expire, keep_days_by
 if TYPE_CHECKING:  # fetching pages imports trafilatura: only when a feed wants them
     from toaster_tui.refresh.pages import PageReport
 
+# refresh.refresher (httpx: ~0.1 s) is imported when there is something to
+# fetch: a refresh with nothing due (cron, every few minutes) does not wait for it.
+
 
 def refresh_feeds(config: Config, store: Store, feeds: Sequence[FeedSpec],
                   progress: Callable[[int, int, FeedOutcome], None] | None) -> list[FeedOutcome]:
     """Fetch `feeds` now (due or not); `toaster add` uses it for the new feed."""
     ids = store.sync_feeds(config.feeds, hidden_default=config.settings.hidden_from_all)
     wanted = [ids[f.url] for f in feeds if f.url in ids]
+    if not wanted:
+        return []  # nothing due: not even the fetcher's imports
+    from toaster_tui.refresh.refresher import Refresher
+
     refresher = Refresher(store.path, config.settings, filters=config.filters)
     return asyncio.run(refresher.run(wanted, progress=progress)).outcomes
 
