@@ -52,8 +52,16 @@ _TABLE.update({c: "\n" for c in _NEWLINES})
 
 
 def _char_class(codes: list[int]) -> str:
-    # Escape every code point so the class is valid whatever it contains.
-    return "".join(f"\\U{c:08x}" for c in codes)
+    """A character class's body: each run of consecutive code points one
+    range (2,000 single ones took ~9 ms to compile, at every start-up).
+    Every code point is escaped so the class is valid whatever it contains."""
+    runs: list[list[int]] = []
+    for c in sorted(set(codes)):
+        if runs and c == runs[-1][1] + 1:
+            runs[-1][1] = c
+        else:
+            runs.append([c, c])
+    return "".join(f"\\U{a:08x}" if a == b else f"\\U{a:08x}-\\U{b:08x}" for a, b in runs)
 
 
 # One class that matches every character clean_text would change.
