@@ -229,3 +229,21 @@ async def test_hand_edits_of_the_config_are_picked_up(tmp_path: Path,
         await wait_until(pilot, lambda: "Books" not in topics(), what="the fix")
         await settle(pilot)
         assert "config.toml has an error" not in screen_text(app)
+
+
+async def test_an_empty_list_says_refreshing_while_a_refresh_runs(
+        tmp_path: Path, feed_server: StaticServer) -> None:
+    # A first run offline: nothing cached, every feed failing slowly. The list
+    # must not ask for `r` while the refresh `r` would start is under way.
+    feed_server.slow("gone.xml", 1.5)
+    lib = write_library(tmp_path / "lib", ((feed_server.url("gone.xml"), "Science", None),))
+    app = make_app(lib)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "No articles in All Topics yet. Press r to refresh." in screen_text(app)
+        await pilot.press("R")
+        await wait_until(pilot, lambda: "yet. Refreshing…" in screen_text(app),
+                         what="the refreshing message")
+        assert "Press r to refresh" not in screen_text(app)
+        await refreshed(pilot, app, 0)
+        assert "No articles in All Topics yet. Press r to refresh." in screen_text(app)

@@ -285,20 +285,24 @@ class MainScreen(ArticleActions, FeedActions, SearchActions, SyncActions, Narrow
         )
 
     def show_listing(self, keep_id: int | None = None) -> None:
-        if self.search is not None:
-            empty = f"Nothing cached matches “{self.search}”."
-        elif self.unread_only:
-            empty = f"No unread articles in {self.entry.title}. Press u to show all."
-        elif self.entry.kind == "starred":
-            empty = "No starred articles yet. Press s on one to star it."
-        elif self.entry.kind == "view":
-            empty = f"Nothing in the view {self.entry.title} right now."
-        else:
-            empty = f"No articles in {self.entry.title} yet. Press r to refresh."
         current = self.articles.current
         self.articles.show(self.listing_filter(), keep_id=keep_id or
-                           (current.id if current else None), empty=empty)
+                           (current.id if current else None), empty=self._empty_message())
         self._show_titles()
+
+    def _empty_message(self) -> str:
+        """What an empty list says: why it is empty, and what to do about it."""
+        if self.search is not None:
+            return f"Nothing cached matches “{self.search}”."
+        if self.unread_only:
+            return f"No unread articles in {self.entry.title}. Press u to show all."
+        if self.entry.kind == "starred":
+            return "No starred articles yet. Press s on one to star it."
+        if self.entry.kind == "view":
+            return f"Nothing in the view {self.entry.title} right now."
+        if self.status.has_class("-refreshing"):  # not "press r" while r's work runs
+            return f"No articles in {self.entry.title} yet. Refreshing…"
+        return f"No articles in {self.entry.title} yet. Press r to refresh."
 
     @on(Tree.NodeHighlighted, "#sidebar")
     def _entry_highlighted(self, event: Tree.NodeHighlighted[SidebarEntry]) -> None:
@@ -372,6 +376,7 @@ class MainScreen(ArticleActions, FeedActions, SearchActions, SyncActions, Narrow
 
     def refresh_started(self, total: int) -> None:
         self.status.start_refresh(total)
+        self.articles.set_empty(self._empty_message())
 
     def refresh_progress(self, done: int, total: int, changed: bool) -> None:
         """More feeds are done; `changed`: some stored articles (or failed)."""
@@ -404,21 +409,25 @@ class MainScreen(ArticleActions, FeedActions, SearchActions, SyncActions, Narrow
         if self.closing:
             return
         self._reload_now()  # what it stored before it stopped
-        self.status.finish_refresh("Refresh cancelled ")
+        self._refresh_over("Refresh cancelled ")
+
+    def _refresh_over(self, summary: str) -> None:
+        self.status.finish_refresh(summary)
+        self.articles.set_empty(self._empty_message())
 
     def refresh_finished(self, report: RefreshReport | None, error: str | None) -> None:
         if self.closing:
             return
         self._reload_now()
         if report is None:
-            self.status.finish_refresh("Refresh failed ")
+            self._refresh_over("Refresh failed ")
             self.notify(f"Refresh failed: {error}", severity="error")
             return
         failed = len(report.failures)
         summary = f"{report.new_articles:,} new"
         if failed:
             summary += f" · {failed} failed"
-        self.status.finish_refresh(f"Refreshed: {summary} ")
+        self._refresh_over(f"Refreshed: {summary} ")
         if failed:
             self.notify(f"{failed} feed(s) failed to refresh — press ! to see why.",
                         severity="warning", timeout=5)

@@ -137,6 +137,12 @@ class ArticlePages(ScrollView):
         self._empty_text = empty or "No articles here yet."
         self._fetch("replace", after=None, limit=PAGE, keep_id=keep_id)
 
+    def set_empty(self, text: str) -> None:
+        """Change what the list says while it has no rows (e.g. once a refresh ends)."""
+        if text != self._empty_text:
+            self._empty_text = text
+            self.refresh()
+
     def reload(self) -> None:
         """Re-query what is loaded, keeping the selection and its place on screen."""
         if self.filter is None:
