@@ -173,8 +173,10 @@ class Toaster:
             Path(f"{self.db}{suffix}").unlink(missing_ok=True)
 
     def refresh(self, farm: farm_mod.Farm | None) -> Run:
-        run = run_measured([PY, "-m", "toaster_tui", "refresh", "--config", str(self.config),
-                            "--db", str(self.db)], self.box.env, farm)
+        # --all: every feed now, as newsboat's -x reload; without it a warm run
+        # would skip the feeds fetched moments ago (not due: refresh_minutes).
+        run = run_measured([PY, "-m", "toaster_tui", "refresh", "--all", "--config",
+                            str(self.config), "--db", str(self.db)], self.box.env, farm)
         last = run.output.strip().splitlines()[-1] if run.output.strip() else ""
         if not re.search(r" 0 failed$", last):
             raise RuntimeError(f"toaster refresh reported failures: {last}")
