@@ -134,6 +134,30 @@ def test_filters_apply_to_the_cache(cli: Cli, server: FeedServer) -> None:
                for line in cli("filters", "apply").out.splitlines())
 
 
+def test_filters_unhide_brings_back_what_no_filter_hides_now(cli: Cli,
+                                                              server: FeedServer) -> None:
+    write_config(cli, server, FILTERS)
+    assert cli("refresh").code == 0
+    assert list(titles(cli, "--hidden")) == ["Sponsored: the best mattress"]
+    # The filter still hides it: nothing comes back.
+    same = cli("filters", "unhide")
+    assert same.code == 0, same.err
+    assert same.out.strip() == "0 hidden articles back in the lists (still marked read); " \
+        "1 still hidden by a filter"
+    # Hidden by other words now (the search index decides): still hidden.
+    write_config(cli, server, FILTERS.replace('title = "^sponsored"', 'text = "mattress"'))
+    assert cli("filters", "unhide").out.startswith("0 hidden articles back")
+    # The filter narrowed to another feed's ads: the article is back, read.
+    write_config(cli, server, FILTERS.replace("/news.xml", "/blog.xml"))
+    back = cli("filters", "unhide")
+    assert back.out.strip() == "1 hidden article back in the lists (still marked read); " \
+        "0 still hidden by a filter"
+    assert not titles(cli, "--hidden")
+    listed = titles(cli)
+    assert listed["Sponsored: the best mattress"]["read"] is True
+    assert "Sponsored: the best mattress" in titles(cli, "--search", "mattress")
+
+
 def test_filters_run_in_the_parse_processes(cli: Cli, server: FeedServer) -> None:
     """Eight feeds and more are parsed in worker processes: the filters go with them."""
     urls = []

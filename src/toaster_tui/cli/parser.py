@@ -77,8 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id", type=int)
     p = cmd("import", "subscribe to the feeds of an OPML file")
     p.add_argument("file")
-    p = cmd("filters", "apply the [[filters]] of config.toml to the cached articles")
-    p.add_argument("what", choices=["apply"], metavar="apply")
+    p = cmd("filters", "apply the [[filters]] of config.toml to the cached articles, or "
+                       "unhide what they no longer hide")
+    p.add_argument("what", choices=["apply", "unhide"], metavar="{apply,unhide}")
     p = cmd("export", "write subscriptions as OPML 2.0 (to stdout without FILE)")
     p.add_argument("file", nargs="?")
     return parser

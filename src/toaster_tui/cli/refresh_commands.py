@@ -117,6 +117,8 @@ def _size(n: int) -> str:
 
 def cmd_filters(args: argparse.Namespace) -> int:
     config = load_config(args)
+    if args.what == "unhide":
+        return _unhide(args, config)
     if not config.filters:
         out(f"no [[filters]] in {config.path}")
         return 0
@@ -127,6 +129,18 @@ def cmd_filters(args: argparse.Namespace) -> int:
         done = {"hide": "hidden", "mark_read": "marked read", "star": "starred"}[rule.action]
         out(f"filter on line {rule.line} ({rule.action}): {n} article{'' if n == 1 else 's'} "
              f"{done}")
+    return 0
+
+
+def _unhide(args: argparse.Namespace, config: Config) -> int:
+    """`toaster filters unhide`: after a hide filter was changed or removed."""
+    store = open_store(args, config)
+    try:
+        back, kept = store.unhide_unfiltered(FilterSet(config.filters))
+    finally:
+        store.close()
+    out(f"{back} hidden article{'' if back == 1 else 's'} back in the lists (still marked "
+        f"read); {kept} still hidden by a filter")
     return 0
 
 

@@ -219,6 +219,12 @@ class Store:
         with self._transaction():
             return filters.apply_cached(self.db, now)
 
+    def unhide_unfiltered(self, filters: FilterSet, now: int | None = None) -> tuple[int, int]:
+        """Unhide what no hide filter matches now, in one transaction: (back, still hidden)."""
+        now = int(time.time()) if now is None else now
+        with self._transaction():
+            return filters.unhide_cached(self.db, now)
+
     def mark_all_read(
         self, *, topic: str | None = None, feed_id: int | None = None,
         upto_time: int | None = None, all_topics: bool = False,

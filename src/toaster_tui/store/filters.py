@@ -110,31 +110,51 @@ class FilterSet:
         transaction); how many articles each one changed, in config order."""
         changed: list[int] = []
         for c in self._compiled:
-            rule = c.rule
-            clauses = ["f.subscribed = 1", _TODO[rule.action]]
-            params: list[object] = []
-            if rule.feed is not None:
-                clauses.append("f.url GLOB ?")
-                params.append(rule.feed)
-            if rule.topic is not None:
-                clauses.append("f.topic = ?")
-                params.append(rule.topic)
-            if rule.older_than_days is not None:
-                clauses.append("a.sort_time < ?")
-                params.append(now - rule.older_than_days * DAY)
-            if c.match is not None:
-                clauses.append("a.id IN (SELECT rowid FROM articles_fts"
-                               " WHERE articles_fts MATCH ?)")
-                params.append(c.match)
-            sql = (f"SELECT a.id, a.title, a.author FROM articles a"
-                   f" JOIN feeds f ON f.id = a.feed_id WHERE {' AND '.join(clauses)}")
-            ids = [r[0] for r in _rows(db, sql, params)
-                   if (c.title is None or matches(c.title, r[1]))
-                   and (c.author is None or matches(c.author, r[2]))]
+            ids = self._cached_matches(db, c, _TODO[c.rule.action], now)
             if ids:
-                _act(db, rule.action, ids)
+                _act(db, c.rule.action, ids)
             changed.append(len(ids))
         return changed
+
+    def unhide_cached(self, db: sqlite3.Connection, now: int) -> tuple[int, int]:
+        """Bring back the hidden articles no hide filter matches now (in the
+        caller's transaction): a filter changed or gone stops hiding what it
+        hid. They stay read, as hiding left them. (brought back, still hidden)."""
+        hidden = {r[0] for r in db.execute("SELECT id FROM articles WHERE hidden = 1")}
+        kept: set[int] = set()
+        for c in self._compiled:
+            if c.rule.action == "hide":
+                kept.update(self._cached_matches(db, c, "a.hidden = 1", now, subscribed=False))
+        back = sorted(hidden - kept)
+        if back:
+            db.execute("UPDATE articles SET hidden = 0 WHERE id IN"
+                       " (SELECT value FROM json_each(?))", (json.dumps(back),))
+        return len(back), len(hidden) - len(back)
+
+    def _cached_matches(self, db: sqlite3.Connection, c: _Compiled, state: str, now: int,
+                        *, subscribed: bool = True) -> list[int]:
+        """The cached articles in `state` (an SQL condition on `a`) the filter matches."""
+        rule = c.rule
+        clauses = [state] + (["f.subscribed = 1"] if subscribed else [])
+        params: list[object] = []
+        if rule.feed is not None:
+            clauses.append("f.url GLOB ?")
+            params.append(rule.feed)
+        if rule.topic is not None:
+            clauses.append("f.topic = ?")
+            params.append(rule.topic)
+        if rule.older_than_days is not None:
+            clauses.append("a.sort_time < ?")
+            params.append(now - rule.older_than_days * DAY)
+        if c.match is not None:
+            clauses.append("a.id IN (SELECT rowid FROM articles_fts"
+                           " WHERE articles_fts MATCH ?)")
+            params.append(c.match)
+        sql = (f"SELECT a.id, a.title, a.author FROM articles a"
+               f" JOIN feeds f ON f.id = a.feed_id WHERE {' AND '.join(clauses)}")
+        return [r[0] for r in _rows(db, sql, params)
+                if (c.title is None or matches(c.title, r[1]))
+                and (c.author is None or matches(c.author, r[2]))]
 
 
 def _row_matches(c: _Compiled, title: str, author: str | None, sort_time: int,
