@@ -53,7 +53,6 @@ from toaster_tui.core.errors import ConfigError, ToasterError
 from toaster_tui.core.models import Config, Settings
 from toaster_tui.core.sanitize import safe_url
 from toaster_tui.refresh.outcomes import FeedOutcome, RefreshReport
-from toaster_tui.refresh.refresher import WORKER_NICE, Refresher
 
 if TYPE_CHECKING:
     from toaster_tui.app.host import AppHost
@@ -121,7 +120,11 @@ class ToasterApp(PlainNoticesApp):
         self._cache_watch = CacheWatch(db_path, self._cache_changed, cache_poll_seconds,
                                        own=self.data.own_writes)
 
-    def _new_refresher(self, db_path: Path, settings: Settings) -> Refresher:
+    def _new_refresher(self, db_path: Path, settings: Settings) -> RefresherLike:
+        # The fetcher (httpx) is imported with the first refresh, after the first
+        # screen: not on the way to it.
+        from toaster_tui.refresh.refresher import WORKER_NICE, Refresher
+
         # Parse processes run nicer still (keys first); filters: the config's as it starts.
         return Refresher(db_path, settings, worker_nice=WORKER_NICE,
                          filters=self.config.filters)

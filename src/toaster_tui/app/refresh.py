@@ -33,11 +33,15 @@ from textual.message import Message
 from toaster_tui.core.errors import ToasterError
 from toaster_tui.core.models import Settings
 from toaster_tui.refresh.outcomes import FeedOutcome, ProgressFn, RefreshReport
-from toaster_tui.refresh.pages import PageReport, fetch_pages
-from toaster_tui.refresh.refresher import PROCESS_POOL_THRESHOLD, Refresher
 
 if TYPE_CHECKING:
     from textual.message_pump import MessagePump
+
+    from toaster_tui.refresh.pages import PageReport
+
+# refresh.refresher and refresh.pages (httpx, feedparser, trafilatura) are
+# imported on the refresh's own thread when it starts: the app's first screen
+# does not wait for them.
 
 T = TypeVar("T")
 
@@ -253,6 +257,8 @@ class RefreshRun:
         feed_ids = [o.feed_id for o in report.outcomes]
         if not feed_ids or self._cancelled or worker_cancelled():
             return
+        from toaster_tui.refresh.pages import fetch_pages
+
         try:
             pages = asyncio.run(self._cancellable(
                 fetch_pages(self.db_path, self.settings, feed_ids=feed_ids), worker_cancelled))
@@ -275,6 +281,8 @@ class RefreshRun:
         self._total = len(feed_ids)
         self._post(RefreshStarted(self, len(feed_ids)))
         refresher = self.factory(self.db_path, self.settings)
+        from toaster_tui.refresh.refresher import PROCESS_POOL_THRESHOLD, Refresher
+
         if isinstance(refresher, Refresher) and len(feed_ids) >= PROCESS_POOL_THRESHOLD:
             start_forkserver()
         report = asyncio.run(self._main(refresher, feed_ids, worker_cancelled))

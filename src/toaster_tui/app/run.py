@@ -10,7 +10,6 @@ from rich.console import Console
 
 from toaster_tui.app.app import ToasterApp
 from toaster_tui.core.errors import Crashed
-from toaster_tui.demo.session import DemoRefresher, seed_demo
 from toaster_tui.store.database import Store
 
 __all__ = ["run_app", "run_demo", "run_until_exit", "welcome"]
@@ -37,6 +36,8 @@ def welcome(app: ToasterApp) -> None:
 def run_demo() -> int:
     """The TUI on the bundled sample feeds, in a temporary directory removed on exit."""
     with tempfile.TemporaryDirectory(prefix="toaster-demo-") as tmp:
+        from toaster_tui.demo.session import DemoRefresher, seed_demo
+
         config_path, db_path = seed_demo(Path(tmp))
         return run_until_exit(ToasterApp(config_path, db_path, demo=True,
                                          refresher=DemoRefresher))

@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from toaster_tui.core.errors import ToasterError
 from toaster_tui.core.models import Config, SyncSpec
@@ -27,7 +27,9 @@ from toaster_tui.refresh.due import TICK_MINUTES, slack_seconds, tick_minutes
 from toaster_tui.store.database import Store
 from toaster_tui.store.synced import read_state, write_state
 from toaster_tui.sync.credentials import sync_password
-from toaster_tui.sync.engine import SyncReport, run_sync
+
+if TYPE_CHECKING:
+    from toaster_tui.sync.engine import SyncReport
 
 __all__ = ["NO_SYNC", "SyncRunner", "SyncView", "timer_minutes"]
 
@@ -99,6 +101,9 @@ class SyncRunner:
             if every is not None and not self._due(every):
                 return
             post(view.sync_started)
+            # The sync's client (httpx) on this thread, when a sync runs: not at start.
+            from toaster_tui.sync.engine import run_sync
+
             password = sync_password(spec)
             report = run_sync(self.db_path, spec, password, timeout=timeout, filters=filters,
                               progress=lambda text: post(partial(view.sync_progress, text)))

@@ -49,7 +49,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 def _add_to_server(args: argparse.Namespace, config: Config) -> int:
     """Queue a subscribe for the server; checked here first when the site answers."""
-    from toaster_tui.feeds.subscribe import check_url
+    from toaster_tui.feeds.address import check_url
     from toaster_tui.sync.subscriptions import add_server_feed, check_for_server, refuse_duplicate
 
     if config.sync is None:

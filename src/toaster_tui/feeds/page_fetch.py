@@ -21,7 +21,6 @@ from toaster_tui.feeds.parse import MAX_HTML
 from toaster_tui.reading.entry_fields import read_minutes
 from toaster_tui.reading.html_cut import cut_html
 from toaster_tui.reading.language import entry_language
-from toaster_tui.reading.page_extract import extract_article
 
 __all__ = ["PAGE_ACCEPT", "PageAnswer", "fetch_page", "page_text"]
 
@@ -63,6 +62,9 @@ async def fetch_page(fetcher: Fetcher, url: str) -> PageAnswer:
 def page_text(body: bytes, content_type: str | None, url: str) -> PageText | None:
     """The page's main text as a feed body would be stored; None when it has none."""
     page = decode_page(body, content_type)
+    # trafilatura and lxml take ~0.1 s to import: not at every start of the app.
+    from toaster_tui.reading.page_extract import extract_article
+
     found = extract_article(page, url)
     if found is None:
         return None

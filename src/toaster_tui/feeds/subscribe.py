@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
-from toaster_tui.core.errors import FeedError, FeedUnreachable, SubscriptionError
+from toaster_tui.core.errors import FeedError, FeedUnreachable
 from toaster_tui.core.models import FeedData, Settings
-from toaster_tui.core.sanitize import clean_line
+from toaster_tui.feeds.address import check_url
 from toaster_tui.feeds.discover import find_feed_links, looks_like_feed
 from toaster_tui.feeds.fetch import Fetcher, FetchResult, Outcome
 from toaster_tui.feeds.parse import parse_feed
@@ -24,17 +23,6 @@ class ResolvedFeed:
     url: str
     """The feed's own URL (after discovery and permanent redirects)."""
     data: FeedData
-
-
-def check_url(text: str) -> str:
-    """A usable http(s) URL from what the user typed, or SubscriptionError."""
-    url = clean_line(text)
-    if url and "://" not in url:
-        url = "https://" + url
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname or " " in url:
-        raise SubscriptionError(f"not a web address: {clean_line(text)[:200]!r}")
-    return url
 
 
 async def resolve_feed(text: str, settings: Settings) -> ResolvedFeed:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from toaster_tui.core.errors import FeedUnreachable, SubscriptionError
 from toaster_tui.core.models import Config, Settings
-from toaster_tui.feeds.subscribe import check_url, resolve_feed
+from toaster_tui.feeds.address import check_url
 from toaster_tui.store.database import Store
 from toaster_tui.store.sub_outbox import (
     ServerFeedRef,
@@ -65,6 +65,10 @@ async def check_for_server(text: str, settings: Settings) -> Candidate:
     unchecked when the site gave no answer at all.
     """
     url = check_url(text)
+    # The fetcher and parser (httpx, feedparser) only when an address is
+    # checked: moving or removing a server feed needs neither.
+    from toaster_tui.feeds.subscribe import resolve_feed
+
     try:
         found = await resolve_feed(text, settings)
     except FeedUnreachable as exc:

@@ -30,10 +30,16 @@ from toaster_tui.config import edit as config_edit
 from toaster_tui.core.errors import ToasterError
 from toaster_tui.core.models import Config, Settings
 from toaster_tui.core.sanitize import clean_line
-from toaster_tui.feeds.subscribe import check_url, resolve_feed
-from toaster_tui.sync.subscriptions import add_server_feed, check_for_server, refuse_duplicate
+from toaster_tui.feeds.address import check_url
 
 __all__ = ["AddFeedDialog", "AddedFeed"]
+
+
+def _load_subscribing() -> None:
+    """Import what fetching and subscribing need (httpx, feedparser: ~0.1 s), on
+    a thread: not at the app's start, nor on the UI loop when the dialog submits."""
+    import toaster_tui.feeds.subscribe
+    import toaster_tui.sync.subscriptions  # noqa: F401
 
 
 @dataclass(frozen=True)
@@ -159,6 +165,13 @@ class AddFeedDialog(ModalScreen[AddedFeed | None]):
     async def _add_for_server(self, text: str, topic: str, title: str | None) -> None:
         assert self._db_path is not None
         try:
+            await asyncio.to_thread(_load_subscribing)
+            from toaster_tui.sync.subscriptions import (
+                add_server_feed,
+                check_for_server,
+                refuse_duplicate,
+            )
+
             found = await check_for_server(text, self._settings)
             await asyncio.to_thread(refuse_duplicate, self._db_path, self._subscribed,
                                     found.url)
@@ -176,6 +189,9 @@ class AddFeedDialog(ModalScreen[AddedFeed | None]):
     @work(exclusive=True, group="add-feed", exit_on_error=False)
     async def _resolve(self, text: str, topic: str, title: str | None) -> None:
         try:
+            await asyncio.to_thread(_load_subscribing)
+            from toaster_tui.feeds.subscribe import resolve_feed
+
             resolved = await resolve_feed(text, self._settings)
             if resolved.url in self._subscribed:
                 raise ToasterError(f"Already subscribed: {resolved.url}")

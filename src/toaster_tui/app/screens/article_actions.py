@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
-from typing import Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual import events, on
 from textual.binding import Binding, BindingType
@@ -30,8 +30,10 @@ from toaster_tui.app.widgets.sidebar import SidebarEntry
 from toaster_tui.app.widgets.status import StatusBar
 from toaster_tui.core.models import ArticleRow, Settings
 from toaster_tui.core.sanitize import safe_url
-from toaster_tui.refresh.pages import PageReport, fetch_pages
 from toaster_tui.store.listing import ArticleFilter
+
+if TYPE_CHECKING:  # refresh.pages (httpx, trafilatura) is imported when a page is fetched
+    from toaster_tui.refresh.pages import PageReport
 
 __all__ = ["COUNTS_AFTER", "FEW_UNREAD", "ArticleActions"]
 
@@ -219,6 +221,8 @@ class ArticleActions(Screen[None]):
 
     def _fetch_full(self, article_id: int, settings: Settings) -> None:
         """On a thread: its own event loop fetches the page, the UI loop never waits."""
+        from toaster_tui.refresh.pages import fetch_pages
+
         try:
             report = asyncio.run(fetch_pages(self.data.db_path, settings,
                                              article_ids=[article_id]))

@@ -22,11 +22,11 @@ from toaster_tui.app.messages import Deferred
 from toaster_tui.app.sync_runner import NO_SYNC
 from toaster_tui.app.sync_status import sync_line
 from toaster_tui.core.models import Config
-from toaster_tui.sync.engine import SyncReport
 
 if TYPE_CHECKING:
     from toaster_tui.app.data import SidebarData
     from toaster_tui.app.widgets.status import StatusBar
+    from toaster_tui.sync.engine import SyncReport
 
 __all__ = ["STATUS_EVERY", "SyncActions"]
 
